@@ -1,0 +1,92 @@
+//! URL resolution on the current page, with the browser's own URL parser.
+//!
+//! ```no_run
+//! use wsguard::core::url::Insecure;
+//! // On https://app.example/, this is "wss://app.example/ws".
+//! let url = wsguard::browser::url::resolve_url("/ws", Insecure::Upgrade).unwrap();
+//! ```
+
+use std::cell::RefCell;
+
+use wasm_bindgen::JsCast;
+
+use crate::core::url::{redact, resolve, Insecure, Page, UrlError, UrlParser};
+
+/// The browser's WHATWG URL parser, `new URL(input, base)`.
+struct BrowserParser;
+
+impl UrlParser for BrowserParser {
+    fn parse(&self, input: &str, base: Option<&str>) -> Option<String> {
+        let url = match base {
+            Some(base) => web_sys::Url::new_with_base(input, base),
+            None => web_sys::Url::new(input),
+        };
+        url.ok().map(|url| url.href())
+    }
+}
+
+/// `location.protocol` and `location.href` of the window or worker, if it has a location.
+fn page_location() -> Option<(String, String)> {
+    let global = js_sys::global();
+    if let Some(window) = global.dyn_ref::<web_sys::Window>() {
+        let location = window.location();
+        return Some((location.protocol().ok()?, location.href().ok()?));
+    }
+    let worker = global.dyn_ref::<web_sys::WorkerGlobalScope>()?;
+    let location = worker.location();
+    Some((location.protocol(), location.href()))
+}
+
+/// Resolves `input` to the WebSocket URL to open on the current page (see
+/// [`core::url`](crate::core::url) for the rules). A `ws://` URL upgraded to `wss://` is
+/// reported once per URL with `console.warn`.
+///
+/// ```no_run
+/// use wsguard::core::url::Insecure;
+/// let url = wsguard::resolve_url("https://api.example/ws", Insecure::Upgrade).unwrap();
+/// assert_eq!(url, "wss://api.example/ws");
+/// ```
+pub fn resolve_url(input: &str, insecure: Insecure) -> Result<String, UrlError> {
+    let location = page_location();
+    let page = location
+        .as_ref()
+        .map(|(protocol, href)| Page::new(protocol, href));
+    let resolved = resolve(input, page.as_ref(), insecure, &BrowserParser)?;
+    if let Some(from) = &resolved.upgraded_from {
+        warn_upgrade_once(from, &resolved.url);
+    }
+    Ok(resolved.url)
+}
+
+/// How many distinct upgraded URLs are remembered so that each is reported once.
+const WARNED_URLS: usize = 16;
+
+thread_local! {
+    static WARNED: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+}
+
+fn warn_upgrade_once(from: &str, to: &str) {
+    let first_time = WARNED.with(|warned| {
+        let mut warned = warned.borrow_mut();
+        if warned.iter().any(|url| url == from) {
+            return false;
+        }
+        if warned.len() == WARNED_URLS {
+            warned.remove(0);
+        }
+        warned.push(from.to_string());
+        true
+    });
+    if first_time {
+        let message = [
+            "wsguard: upgraded ",
+            &redact(from),
+            " to ",
+            &redact(to),
+            " because this page was loaded over HTTPS, where browsers block ws:// as mixed content. \
+             Use a wss:// URL, or the option insecure: \"allow\" to keep ws:// for a localhost back end.",
+        ]
+        .concat();
+        web_sys::console::warn_1(&message.into());
+    }
+}

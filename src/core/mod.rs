@@ -1,0 +1,11 @@
+//! The sans-IO core: pure Rust, no `web_sys`, no clock and no random source of its own.
+//!
+//! Every module here is deterministic given its inputs, so the host test suite covers it
+//! exhaustively.
+//!
+//! ```
+//! use wsguard::core::url::Insecure;
+//! assert_eq!(Insecure::default(), Insecure::Upgrade);
+//! ```
+
+pub mod url;

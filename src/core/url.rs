@@ -1,0 +1,361 @@
+//! URL scheme rules: which WebSocket URL a user's input means on a given page.
+//!
+//! The rules are pure; the URL parsing itself is injected through [`UrlParser`], so the
+//! browser driver uses the browser's own WHATWG parser (`web_sys::Url`) and host tests use
+//! an equivalent one.
+//!
+//! | input | page `http:` | page `https:` |
+//! |---|---|---|
+//! | `/ws`, `ws`, `../ws`, `?room=1`, `//host/ws` | `ws://…` (joined with the page) | `wss://…` |
+//! | `http://…` / `https://…` | `ws://…` / `wss://…` | `ws://…` per [`Insecure`] / `wss://…` |
+//! | `ws://…` | kept | per [`Insecure`] |
+//! | `wss://…` | kept | kept (never downgraded) |
+//!
+//! A fragment is dropped; any other scheme, an empty input, or a relative input on a page
+//! without an `http(s):` origin is an error.
+//!
+//! ```
+//! use wsguard::core::url::{resolve, Insecure, Page, UrlError, UrlParser};
+//! # struct Parser;
+//! # impl UrlParser for Parser {
+//! #     fn parse(&self, input: &str, _base: Option<&str>) -> Option<String> {
+//! #         Some(input.to_string())
+//! #     }
+//! # }
+//! let page = Page::new("https:", "https://example.com/");
+//! let err = resolve("ws://example.com/ws", Some(&page), Insecure::Error, &Parser).unwrap_err();
+//! assert!(matches!(err, UrlError::InsecureRefused { .. }));
+//! ```
+
+use core::fmt;
+
+use serde::Deserialize;
+
+/// What to do with a `ws://` URL (or `http://`, which means the same) on an HTTPS page.
+///
+/// Browsers block such a connection as mixed content (except to loopback hosts), so keeping
+/// it silently would only fail later with a less helpful error.
+///
+/// ```
+/// use wsguard::core::url::Insecure;
+/// assert_eq!(Insecure::parse("allow"), Some(Insecure::Allow));
+/// assert_eq!(Insecure::parse("downgrade"), None);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Insecure {
+    /// Rewrite the URL to `wss://` and warn once on the console (the default).
+    #[default]
+    Upgrade,
+    /// Refuse the URL with [`UrlError::InsecureRefused`].
+    Error,
+    /// Keep `ws://`: for a back end on `localhost` during development.
+    Allow,
+}
+
+impl Insecure {
+    /// The policy named by `name` (`"upgrade"`, `"error"` or `"allow"`), if any.
+    ///
+    /// ```
+    /// use wsguard::core::url::Insecure;
+    /// assert_eq!(Insecure::parse("error"), Some(Insecure::Error));
+    /// ```
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "upgrade" => Some(Self::Upgrade),
+            "error" => Some(Self::Error),
+            "allow" => Some(Self::Allow),
+            _ => None,
+        }
+    }
+}
+
+/// The page (or worker) the client runs on: `location.protocol` and `location.href`.
+///
+/// ```
+/// use wsguard::core::url::Page;
+/// let page = Page::new("https:", "https://example.com/app/");
+/// assert!(page.is_secure());
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Page<'a> {
+    protocol: &'a str,
+    href: &'a str,
+}
+
+impl<'a> Page<'a> {
+    /// A page from its `location.protocol` (with the colon, as the browser gives it) and
+    /// `location.href`.
+    ///
+    /// ```
+    /// use wsguard::core::url::Page;
+    /// let page = Page::new("http:", "http://localhost:8080/");
+    /// assert!(!page.is_secure());
+    /// ```
+    pub fn new(protocol: &'a str, href: &'a str) -> Self {
+        Self { protocol, href }
+    }
+
+    /// Whether the page was loaded over HTTPS.
+    ///
+    /// ```
+    /// use wsguard::core::url::Page;
+    /// assert!(Page::new("HTTPS:", "https://a/").is_secure());
+    /// ```
+    pub fn is_secure(&self) -> bool {
+        self.protocol.eq_ignore_ascii_case("https:")
+    }
+
+    /// Whether the page has an `http(s):` origin that a relative URL can be joined with.
+    fn is_web(&self) -> bool {
+        self.is_secure() || self.protocol.eq_ignore_ascii_case("http:")
+    }
+}
+
+/// A WHATWG URL parser: `new URL(input, base)` in a browser.
+///
+/// Returns the serialized URL (`href`), or `None` where the parser throws.
+///
+/// ```
+/// use wsguard::core::url::UrlParser;
+/// struct Naive;
+/// impl UrlParser for Naive {
+///     fn parse(&self, input: &str, _base: Option<&str>) -> Option<String> {
+///         input.contains("://").then(|| input.to_string())
+///     }
+/// }
+/// assert_eq!(Naive.parse("ws://a/", None).as_deref(), Some("ws://a/"));
+/// ```
+pub trait UrlParser {
+    /// Parses `input` against `base` (an absolute URL) and serializes the result.
+    fn parse(&self, input: &str, base: Option<&str>) -> Option<String>;
+}
+
+/// A resolved WebSocket URL.
+///
+/// ```
+/// use wsguard::core::url::Resolved;
+/// let r = Resolved { url: "wss://a/ws".into(), upgraded_from: Some("ws://a/ws".into()) };
+/// assert!(r.upgraded_from.is_some());
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Resolved {
+    /// The `ws://` or `wss://` URL to open, without a fragment.
+    pub url: String,
+    /// The insecure URL that was rewritten to `wss://` under [`Insecure::Upgrade`], if any:
+    /// the driver warns about it once.
+    pub upgraded_from: Option<String>,
+}
+
+/// Why an input is not a usable WebSocket URL. `Display` names the input and the rule.
+///
+/// ```
+/// use wsguard::core::url::UrlError;
+/// let e = UrlError::Empty;
+/// assert!(e.to_string().contains("empty"));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum UrlError {
+    /// The input is empty or only white space.
+    Empty,
+    /// The input names a scheme other than `ws:`, `wss:`, `http:` or `https:`.
+    UnsupportedScheme {
+        /// The input, redacted and shortened.
+        input: String,
+        /// The scheme found, lower case, without the colon.
+        scheme: String,
+    },
+    /// A relative input on a page with no `http(s):` origin (`about:`, `data:`, `file:`, or no
+    /// page at all).
+    NoBase {
+        /// The input, redacted and shortened.
+        input: String,
+        /// The page's protocol, or `None` where there is no page.
+        page_protocol: Option<String>,
+    },
+    /// The URL parser rejected the input.
+    Invalid {
+        /// The input, redacted and shortened.
+        input: String,
+    },
+    /// A `ws://` URL on an HTTPS page with [`Insecure::Error`].
+    InsecureRefused {
+        /// The insecure URL, redacted.
+        url: String,
+    },
+}
+
+impl fmt::Display for UrlError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Empty => f.write_str("wsguard: the URL is empty; pass a ws:, wss:, http:, https: or relative URL such as \"/ws\""),
+            Self::UnsupportedScheme { input, scheme } => write!(
+                f,
+                "wsguard: the URL \"{input}\" has the scheme \"{scheme}:\"; only ws:, wss:, http:, https: and relative URLs are allowed"
+            ),
+            Self::NoBase { input, page_protocol: Some(protocol) } => write!(
+                f,
+                "wsguard: the relative URL \"{input}\" cannot be resolved on a page loaded from \"{protocol}\"; pass an absolute ws: or wss: URL"
+            ),
+            Self::NoBase { input, page_protocol: None } => write!(
+                f,
+                "wsguard: the relative URL \"{input}\" cannot be resolved without a page location; pass an absolute ws: or wss: URL"
+            ),
+            Self::Invalid { input } => write!(f, "wsguard: \"{input}\" is not a valid URL"),
+            Self::InsecureRefused { url } => write!(
+                f,
+                "wsguard: the insecure URL \"{url}\" is refused on an HTTPS page (insecure: \"error\"); use wss:, or insecure: \"upgrade\" or \"allow\""
+            ),
+        }
+    }
+}
+
+impl std::error::Error for UrlError {}
+
+/// Resolves a user's input to the WebSocket URL to open on `page`.
+///
+/// `page` is `None` where the code runs with no location (then only absolute URLs work).
+///
+/// ```
+/// use wsguard::core::url::{resolve, Insecure, Page, UrlParser};
+/// # struct Parser;
+/// # impl UrlParser for Parser {
+/// #     fn parse(&self, input: &str, _base: Option<&str>) -> Option<String> {
+/// #         Some(input.to_string())
+/// #     }
+/// # }
+/// let page = Page::new("http:", "http://localhost:8080/");
+/// let r = resolve("https://api.example/ws#x", Some(&page), Insecure::Upgrade, &Parser).unwrap();
+/// assert_eq!(r.url, "wss://api.example/ws");
+/// ```
+pub fn resolve(
+    input: &str,
+    page: Option<&Page<'_>>,
+    insecure: Insecure,
+    parser: &impl UrlParser,
+) -> Result<Resolved, UrlError> {
+    // The WHATWG parser ignores leading and trailing C0 controls and spaces.
+    let input = input.trim_matches(|c: char| c <= ' ');
+    if input.is_empty() {
+        return Err(UrlError::Empty);
+    }
+    let web_page = page.filter(|p| p.is_web());
+    let href = match scheme_of(input) {
+        Some(scheme) => {
+            let scheme = scheme.to_ascii_lowercase();
+            if !matches!(scheme.as_str(), "ws" | "wss" | "http" | "https") {
+                return Err(UrlError::UnsupportedScheme {
+                    input: redact(input),
+                    scheme,
+                });
+            }
+            parser.parse(input, web_page.map(|p| p.href))
+        }
+        None => {
+            let Some(page) = web_page else {
+                return Err(UrlError::NoBase {
+                    input: redact(input),
+                    page_protocol: page.map(|p| p.protocol.to_string()),
+                });
+            };
+            parser.parse(input, Some(page.href))
+        }
+    }
+    .ok_or_else(|| UrlError::Invalid {
+        input: redact(input),
+    })?;
+
+    let (scheme, rest) = href.split_once(':').ok_or_else(|| UrlError::Invalid {
+        input: redact(input),
+    })?;
+    let rest = rest.split_once('#').map_or(rest, |(before, _)| before);
+    let secure = match scheme {
+        "wss" | "https" => true,
+        "ws" | "http" => false,
+        other => {
+            return Err(UrlError::UnsupportedScheme {
+                input: redact(input),
+                scheme: other.to_string(),
+            })
+        }
+    };
+    if secure {
+        return Ok(Resolved {
+            url: join("wss:", rest),
+            upgraded_from: None,
+        });
+    }
+    let url = join("ws:", rest);
+    if !page.is_some_and(|p| p.is_secure()) {
+        return Ok(Resolved {
+            url,
+            upgraded_from: None,
+        });
+    }
+    match insecure {
+        Insecure::Allow => Ok(Resolved {
+            url,
+            upgraded_from: None,
+        }),
+        Insecure::Error => Err(UrlError::InsecureRefused { url: redact(&url) }),
+        Insecure::Upgrade => Ok(Resolved {
+            url: join("wss:", rest),
+            upgraded_from: Some(url),
+        }),
+    }
+}
+
+/// The longest excerpt of an input that errors and diagnoses quote.
+const EXCERPT_CHARS: usize = 120;
+
+/// A URL (or any user input) safe to show: no query, no fragment, no user info, and at most
+/// 120 characters.
+///
+/// Tokens often travel in the query string or the user info; neither appears in wsguard's
+/// errors, events or console output.
+///
+/// ```
+/// use wsguard::core::url::redact;
+/// assert_eq!(redact("wss://me:pw@api.example/ws?token=s3cret#x"), "wss://api.example/ws");
+/// ```
+pub fn redact(input: &str) -> String {
+    let end = input.find(['?', '#']).unwrap_or(input.len());
+    let without_query = &input[..end];
+    let (head, tail) = match without_query.find("//") {
+        Some(slashes) => without_query.split_at(slashes + 2),
+        None => ("", without_query),
+    };
+    let authority_end = tail.find(['/', '\\']).unwrap_or(tail.len());
+    let tail = match tail[..authority_end].rfind('@') {
+        Some(at) => &tail[at + 1..],
+        None => tail,
+    };
+    let mut out = String::with_capacity(head.len() + tail.len());
+    out.push_str(head);
+    out.push_str(tail);
+    if let Some((cut, _)) = out.char_indices().nth(EXCERPT_CHARS) {
+        out.truncate(cut);
+        out.push('…');
+    }
+    out
+}
+
+/// The scheme of an absolute URL (`ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":"`), if the
+/// input starts with one.
+fn scheme_of(input: &str) -> Option<&str> {
+    let colon = input.find(':')?;
+    let scheme = &input[..colon];
+    let mut chars = scheme.chars();
+    let first = chars.next()?;
+    (first.is_ascii_alphabetic()
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
+    .then_some(scheme)
+}
+
+fn join(scheme: &str, rest: &str) -> String {
+    let mut url = String::with_capacity(scheme.len() + rest.len());
+    url.push_str(scheme);
+    url.push_str(rest);
+    url
+}
