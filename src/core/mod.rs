@@ -8,4 +8,8 @@
 //! assert_eq!(Insecure::default(), Insecure::Upgrade);
 //! ```
 
+pub mod backoff;
+pub mod buffer;
+pub mod machine;
+pub mod options;
 pub mod url;
