@@ -211,9 +211,10 @@ impl Options {
     pub fn from_deserializer<'de, D: Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, OptionsError> {
-        let raw = Option::<RawOptions>::deserialize(deserializer)
+        let raw = deserializer
+            .deserialize_any(TopLevel)
             .map_err(|e| OptionsError::unreadable(&e.to_string()))?;
-        validate(raw.unwrap_or_default())
+        validate(raw)
     }
 }
 
@@ -464,22 +465,74 @@ impl<'de> Visitor<'de> for RawSeed {
     expecting = "an options object"
 )]
 struct RawOptions {
+    #[serde(deserialize_with = "present")]
     min_delay_ms: Option<RawValue>,
+    #[serde(deserialize_with = "present")]
     max_delay_ms: Option<RawValue>,
+    #[serde(deserialize_with = "present")]
     factor: Option<RawValue>,
+    #[serde(deserialize_with = "present")]
     jitter: Option<RawValue>,
+    #[serde(deserialize_with = "present")]
     max_retries: Option<RawValue>,
+    #[serde(deserialize_with = "present")]
     connect_timeout_ms: Option<RawValue>,
+    #[serde(deserialize_with = "present")]
     stable_after_ms: Option<RawValue>,
+    #[serde(deserialize_with = "present")]
     max_buffered_messages: Option<RawValue>,
+    #[serde(deserialize_with = "present")]
     max_buffered_bytes: Option<RawValue>,
+    #[serde(deserialize_with = "present")]
     heartbeat: Option<RawValue>,
+    #[serde(deserialize_with = "present")]
     protocols: Option<RawValue>,
+    #[serde(deserialize_with = "present")]
     binary_type: Option<RawValue>,
+    #[serde(deserialize_with = "present")]
     insecure: Option<RawValue>,
+    #[serde(deserialize_with = "present")]
     probe: Option<RawValue>,
+    #[serde(deserialize_with = "present")]
     fatal_codes: Option<RawValue>,
+    #[serde(deserialize_with = "present")]
     log: Option<RawValue>,
+}
+
+/// Reads a field that is present. Through `deserialize_any` rather than `Option`'s own
+/// `deserialize_option`, which some deserializers do not support; `null` and `undefined`
+/// become [`RawValue::Null`], which [`given`] treats as absent.
+fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<RawValue>, D::Error> {
+    RawValue::deserialize(deserializer).map(Some)
+}
+
+/// Reads the options argument: an object, or `null`/`undefined` for the defaults.
+///
+/// The derived struct reader alone would also take an array as the fields in order.
+struct TopLevel;
+
+impl<'de> Visitor<'de> for TopLevel {
+    type Value = RawOptions;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an options object")
+    }
+
+    fn visit_none<E>(self) -> Result<RawOptions, E> {
+        Ok(RawOptions::default())
+    }
+
+    fn visit_unit<E>(self) -> Result<RawOptions, E> {
+        Ok(RawOptions::default())
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<RawOptions, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawOptions, A::Error> {
+        RawOptions::deserialize(de::value::MapAccessDeserializer::new(map))
+    }
 }
 
 /// The value given for an option, or `None` where it is absent, `null` or `undefined`.
