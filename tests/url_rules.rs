@@ -54,11 +54,19 @@ fn check(input: &str, page: Option<(&str, &str)>, insecure: Insecure, want: Want
     );
 }
 
+/// One row of the table: input, page (protocol, href), policy, expectation.
+type Case = (
+    &'static str,
+    Option<(&'static str, &'static str)>,
+    Insecure,
+    Want,
+);
+
 #[test]
 fn scheme_rules_table() {
     use Insecure::{Allow, Error, Upgrade};
     use Want::*;
-    let cases: Vec<(&str, Option<(&str, &str)>, Insecure, Want)> = vec![
+    let cases: Vec<Case> = vec![
         // Relative inputs follow the page's scheme.
         ("/ws", Some(HTTPS), Upgrade, Url("wss://app.example.com/ws")),
         ("/ws", Some(HTTP), Upgrade, Url("ws://localhost:8080/ws")),

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Builds the npm package into pkg/: wasm-pack (target web, release), wasm-opt from npm's
+# binaryen, then pkg-template/ merged in. Prints the sizes.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$ROOT"
+
+step "build: wasm-pack build (release, target web)"
+rm -rf pkg
+wasm-pack --log-level warn build wasm --release --target web --out-dir ../pkg --out-name wsguard
+
+# Refuse any wasm-opt older than 110: binaryen 108 (Debian's) emits modules that validate but
+# fail in Chromium at load time.
+wasm_opt="$(command -v wasm-opt)"
+wasm_opt_version="$(wasm-opt --version | awk '{print $3}')"
+if [ "${wasm_opt_version:-0}" -lt 110 ]; then
+  echo "build: refusing $wasm_opt (binaryen $wasm_opt_version < 110); run npm ci for npm's binaryen" >&2
+  exit 1
+fi
+before=$(stat -c %s pkg/wsguard_bg.wasm)
+wasm-opt -Oz pkg/wsguard_bg.wasm -o pkg/wsguard_bg.wasm
+after=$(stat -c %s pkg/wsguard_bg.wasm)
+
+node scripts/merge-template.mjs
+
+gz() { gzip -9 -c "$1" | wc -c; }
+wasm_gz=$(gz pkg/wsguard_bg.wasm)
+js_gz=$(gz pkg/wsguard.js)
+echo "build: wsguard_bg.wasm ${before} B before wasm-opt (binaryen ${wasm_opt_version}), ${after} B after, ${wasm_gz} B gzip"
+echo "build: wsguard.js $(stat -c %s pkg/wsguard.js) B, ${js_gz} B gzip"
+echo "build: package gzip size (wasm + js): $((wasm_gz + js_gz)) B"

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Installs what wsguard's build and tests need, skipping every step already satisfied.
+# Needs only rustup/cargo, node/npm and apt-get on the machine.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$ROOT"
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  step "setup: rustup target add wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if [ ! -f Cargo.lock ]; then
+  cargo generate-lockfile
+fi
+want="$(locked_wasm_bindgen_version)"
+have="$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)"
+if [ "$have" != "$want" ]; then
+  step "setup: cargo install wasm-bindgen-cli $want (found: ${have:-none})"
+  # Not --locked: the CLI's own lock file names a webpki-roots version the registry no longer serves.
+  cargo install wasm-bindgen-cli --version "$want" --force
+fi
+
+if ! command -v wasm-pack >/dev/null 2>&1; then
+  step "setup: cargo install wasm-pack"
+  cargo install wasm-pack --locked
+fi
+
+if [ ! -x "$CHROMIUM" ] || [ ! -x "$CHROMEDRIVER" ]; then
+  step "setup: apt-get install chromium chromium-driver"
+  apt-get update
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium chromium-driver
+fi
+
+if ! command -v openssl >/dev/null 2>&1; then
+  step "setup: apt-get install openssl"
+  apt-get update
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends openssl
+fi
+
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  step "setup: npm ci"
+  npm ci --no-audit --no-fund
+fi
+
+echo "setup: ok (wasm-bindgen $want, $(wasm-pack --version), $("$CHROMIUM" --version 2>/dev/null | head -n1), wasm-opt $(wasm-opt --version | awk '{print $3}'))"

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Runs every suite: formatting and lints, host tests, browser tests (wasm-pack test in headless
+# Chromium against local servers), and end-to-end tests of the release package. Prints each
+# suite's counts and a total; exits non-zero on any failure.
+set -uo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$ROOT"
+
+logs="$(mktemp -d)"
+lab_pid=""
+cleanup() {
+  if [ -n "$lab_pid" ]; then kill "$lab_pid" 2>/dev/null; wait "$lab_pid" 2>/dev/null; fi
+  rm -rf "$logs"
+}
+trap cleanup EXIT
+
+failed=()
+summary=()
+passed_total=0
+failed_total=0
+
+# Runs a suite, tees its output, and records its counts from the runners' closing lines.
+suite() {
+  local name="$1"; shift
+  step "$name"
+  local log="$logs/$name.log"
+  "$@" 2>&1 | tee "$log"
+  local status=${PIPESTATUS[0]}
+  local passed failed_count
+  passed=$(grep -hoE '(test result: (ok|FAILED)\. [0-9]+ passed|^# pass [0-9]+)' "$log" | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
+  failed_count=$(grep -hoE '([0-9]+ failed;|^# fail [0-9]+)' "$log" | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
+  passed_total=$((passed_total + passed))
+  failed_total=$((failed_total + failed_count))
+  if [ "$status" -ne 0 ]; then
+    failed+=("$name")
+    summary+=("$(printf '%-10s FAILED (exit %s): %s passed, %s failed' "$name" "$status" "$passed" "$failed_count")")
+  else
+    summary+=("$(printf '%-10s ok: %s passed, %s failed' "$name" "$passed" "$failed_count")")
+  fi
+}
+
+start_lab() {
+  step "lab servers"
+  node tests/servers/lab.mjs > "$logs/lab.out" 2>&1 < <(sleep 86400) &
+  lab_pid=$!
+  for _ in $(seq 100); do
+    grep -q '^lab: ready' "$logs/lab.out" 2>/dev/null && break
+    sleep 0.1
+  done
+  local ready
+  ready="$(grep '^lab: ready' "$logs/lab.out")" || { cat "$logs/lab.out"; echo "lab servers did not start"; exit 1; }
+  echo "$ready"
+  WSGUARD_LAB_WS_PORT="$(echo "${ready#lab: ready }" | node -e 'process.stdin.on("data", d => console.log(JSON.parse(d).ws))')"
+  export WSGUARD_LAB_WS_PORT
+}
+
+suite fmt cargo fmt --all -- --check
+suite clippy-host cargo clippy --workspace --all-targets -- -D warnings
+suite clippy-wasm cargo clippy --workspace --all-targets --target wasm32-unknown-unknown -- -D warnings
+suite host cargo test --workspace
+start_lab
+suite browser wasm-pack --log-level warn test --headless --chrome --chromedriver "$CHROMEDRIVER" . --test browser
+suite build bash scripts/build.sh
+suite e2e node --test --test-concurrency=1 tests/e2e/
+
+step "summary"
+printf '%s\n' "${summary[@]}"
+if [ ${#failed[@]} -ne 0 ]; then
+  echo "failed suites: ${failed[*]}"
+  [ "$failed_total" -gt 0 ] || failed_total=${#failed[@]}
+fi
+echo "total: $passed_total passed, $failed_total failed"
+[ ${#failed[@]} -eq 0 ]
