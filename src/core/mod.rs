@@ -10,6 +10,7 @@
 
 pub mod backoff;
 pub mod buffer;
+pub mod diagnosis;
 pub mod machine;
 pub mod options;
 pub mod url;
