@@ -106,6 +106,7 @@ function summarise(name, seen) {
   if (seen.probe) parts.push(`| probe ${seen.probe.outcome} (${seen.probe.ms} ms)`);
   if (!seen.onLine) parts.push("| navigator.onLine=false");
   if (seen.console) parts.push(`| console: ${seen.console}`);
+  if (/s3cret/.test(seen.consoleLine)) parts.push("| Chromium's line shows user info and query in full");
   return `observed: ${name} -> ${parts.join(", ")}`;
 }
 
@@ -139,7 +140,7 @@ const scenarios = [
       assertHandshakeFailure(seen);
       assert.equal(seen.probe.outcome, "rejects");
       assert.match(seen.console, /ERR_CERT_AUTHORITY_INVALID/);
-      assert.ok(closeOf(seen).at < 2000, "fails fast");
+      assert.ok(closeOf(seen).at < 5000, "fails fast");
     },
   },
   {
@@ -227,7 +228,7 @@ const scenarios = [
   },
   {
     name: "echo",
-    waitMs: 1000,
+    waitMs: 2000,
     pingAtMs: [0],
     check(seen) {
       assert.deepEqual(types(seen), ["open", "page-close", "close"]);
@@ -241,7 +242,7 @@ const scenarios = [
     check(seen) {
       assertDropped(seen);
       const afterOpen = closeOf(seen).at - openOf(seen).at;
-      assert.ok(afterOpen >= 250 && afterOpen < 1500, `closed ${afterOpen} ms after open`);
+      assert.ok(afterOpen >= 250 && afterOpen < 2500, `closed ${afterOpen} ms after open`);
       assert.equal(seen.probe.outcome, "resolves");
       assert.equal(seen.console, "", "no console line");
     },
@@ -254,7 +255,7 @@ const scenarios = [
       assertDropped(seen);
       assert.equal(seen.events.filter((e) => e.type === "message").length, 2, "two echoes");
       const silence = closeOf(seen).at - seen.lastMessageAt;
-      assert.ok(silence >= 1900 && silence < 2600, `cut after ${silence} ms of silence`);
+      assert.ok(silence >= 1900 && silence < 3500, `cut after ${silence} ms of silence`);
       assert.equal(seen.console, "", "no console line");
     },
   },
@@ -270,6 +271,16 @@ const scenarios = [
     },
   })),
   {
+    // User info and a token in the URL: Chromium's own console line prints them in full (no
+    // script can redact it), so wsguard's docs must tell users not to put secrets there.
+    name: "secretInUrl",
+    url: () => `wss://alice:s3cret@127.0.0.1:${lab.ports.rejecting}/status/404?token=s3cret`,
+    check(seen) {
+      assertHandshakeFailure(seen);
+      assert.match(seen.consoleLine, /^WebSocket connection to 'wss:\/\/alice:s3cret@127\.0\.0\.1:\d+\/status\/404\?token=s3cret' failed: /);
+    },
+  },
+  {
     name: "mixedContent",
     probe: false,
     check(seen) {
@@ -282,7 +293,7 @@ const scenarios = [
   },
   {
     name: "loopbackWs",
-    waitMs: 1000,
+    waitMs: 2000,
     pingAtMs: [0],
     check(seen) {
       // ws:// to loopback from an HTTPS page is not mixed content: it opens.
@@ -305,7 +316,7 @@ const scenarios = [
 for (const scenario of scenarios) {
   const title = `raw WebSocket: ${scenario.title ?? scenario.name}`;
   test(title, { skip: scenario.skip ?? false }, async () => {
-    const url = lab.urls[scenario.name];
+    const url = scenario.url ? scenario.url() : lab.urls[scenario.name];
     assert.ok(url, `the lab has a URL for ${scenario.name}`);
     const waitMs = scenario.waitMs ?? 3000;
     const probeWaitMs = scenario.probeWaitMs ?? 3000;
@@ -323,6 +334,8 @@ for (const scenario of scenarios) {
         });
         await new Promise((resolve) => setTimeout(resolve, 50)); // let console events arrive
         result.console = chromiumReason(consoleMessages);
+        result.consoleLine =
+          consoleMessages.map((m) => m.text).find((t) => t.startsWith("WebSocket connection")) ?? "";
         return result;
       },
       { timeoutMs: waitMs + probeWaitMs + 10_000, name: scenario.name },
