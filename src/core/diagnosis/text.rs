@@ -14,7 +14,7 @@ macro_rules! heartbeat_example {
 /// Where the exact network error is shown.
 macro_rules! console_line {
     () => {
-        "the DevTools console line \"WebSocket connection to '…' failed: …\""
+        "The DevTools console line \"WebSocket connection to '…' failed: …\""
     };
 }
 
