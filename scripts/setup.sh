@@ -32,10 +32,12 @@ if [ ! -x "$CHROMIUM" ] || [ ! -x "$CHROMEDRIVER" ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium chromium-driver
 fi
 
-if ! command -v openssl >/dev/null 2>&1; then
-  step "setup: apt-get install openssl"
+# openssl makes the test certificates; certutil (libnss3-tools) lets Chromium trust a local CA,
+# so a certificate for the wrong host fails as it does in production (ERR_CERT_COMMON_NAME_INVALID).
+if ! command -v openssl >/dev/null 2>&1 || ! command -v certutil >/dev/null 2>&1; then
+  step "setup: apt-get install openssl libnss3-tools"
   apt-get update
-  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends openssl
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends openssl libnss3-tools
 fi
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

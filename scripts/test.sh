@@ -41,7 +41,7 @@ suite() {
 
 start_lab() {
   step "lab servers"
-  node tests/servers/lab.mjs > "$logs/lab.out" 2>&1 < <(sleep 86400) &
+  node tests/servers/lab.mjs --parent $$ > "$logs/lab.out" 2>&1 < /dev/null &
   lab_pid=$!
   for _ in $(seq 100); do
     grep -q '^lab: ready' "$logs/lab.out" 2>/dev/null && break

@@ -229,7 +229,7 @@ impl World {
                     "a second socket alive: {:?}",
                     self.alive
                 );
-                prop_assert!(self.opened.last().map_or(true, |last| *last < socket));
+                prop_assert!(self.opened.last().is_none_or(|last| *last < socket));
                 self.alive.insert(socket);
                 self.opened.push(socket);
                 if let Some(max) = self.options.max_retries {
@@ -277,7 +277,7 @@ impl World {
     /// A message left the machine (sent or handed back): exactly once, in order.
     fn deliver(&mut self, message: u64) -> Result<(), TestCaseError> {
         prop_assert!(
-            self.delivered.last().map_or(true, |last| *last < message),
+            self.delivered.last().is_none_or(|last| *last < message),
             "message {} after {:?}",
             message,
             self.delivered.last()

@@ -1,9 +1,21 @@
 //! The browser driver (`wasm32` only): runs the [`core`](crate::core) with `web_sys`.
 //!
+//! [`client::Client`] is the reconnecting WebSocket; the other modules are its parts: the
+//! socket and its listeners, the RAII guards for listeners and timers, the page's network
+//! and visibility, the DOM events it dispatches, payload sizes, URL resolution on the page,
+//! and live counts for leak tests.
+//!
 //! ```no_run
-//! use wsguard::core::url::Insecure;
-//! let url = wsguard::resolve_url("/ws", Insecure::Upgrade).unwrap();
-//! assert!(url.starts_with("ws"));
+//! use wsguard::browser::client::{Client, UrlSource};
+//! use wsguard::core::options::Options;
+//! let client = Client::new(UrlSource::Fixed("/ws".into()), Options::default()).unwrap();
 //! ```
 
+pub mod client;
+pub mod environment;
+pub mod events;
+pub mod guards;
+pub mod payload;
+pub mod socket;
+pub mod tally;
 pub mod url;

@@ -1,15 +1,25 @@
-//! The JavaScript exports of wsguard. Everything here is a thin translation between JS values
-//! and the `wsguard` library; the logic lives there.
+//! The JavaScript exports of wsguard: the `WsGuard` class and a few free functions. Everything
+//! here translates between JS values and the `wsguard` library, where the logic lives.
 //!
 //! ```js
-//! import { resolveUrl } from "wsguard";
-//! resolveUrl("/ws"); // "wss://app.example/ws" on https://app.example/
+//! import init, { WsGuard, resolveUrl } from "wsguard";
+//! await init();
+//! const socket = new WsGuard("/ws");
+//! socket.addEventListener("message", (event) => console.log(event.data));
+//! socket.send("hello"); // queued until open
 //! ```
 #![cfg(target_arch = "wasm32")]
+
+mod errors;
+mod guard;
+mod handlers;
+mod types;
 
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 use wsguard::core::url::Insecure;
+
+pub use guard::WsGuard;
 
 /// Options of `resolveUrl`.
 #[derive(Default, Deserialize)]
@@ -25,15 +35,24 @@ struct ResolveOptions {
 ///
 /// Throws a `TypeError` naming the input and the rule when the input cannot be used.
 #[wasm_bindgen(js_name = resolveUrl)]
-pub fn resolve_url(input: &JsValue, options: &JsValue) -> Result<String, JsValue> {
+pub fn resolve_url(
+    #[wasm_bindgen(unchecked_param_type = "string")] input: &JsValue,
+    #[wasm_bindgen(unchecked_param_type = "{ insecure?: Insecure }")] options: &JsValue,
+) -> Result<String, JsValue> {
     let Some(input) = input.as_string() else {
-        return Err(type_error("wsguard: the URL must be a string"));
+        return Err(errors::type_error(
+            &[
+                "wsguard: the URL must be a string; got ",
+                &errors::describe(input),
+            ]
+            .concat(),
+        ));
     };
     let options: ResolveOptions = if options.is_undefined() || options.is_null() {
         ResolveOptions::default()
     } else {
         serde_wasm_bindgen::from_value(options.clone()).map_err(|err| {
-            type_error(
+            errors::type_error(
                 &[
                     "wsguard: invalid options for resolveUrl: ",
                     &err.to_string(),
@@ -42,9 +61,23 @@ pub fn resolve_url(input: &JsValue, options: &JsValue) -> Result<String, JsValue
             )
         })?
     };
-    wsguard::resolve_url(&input, options.insecure).map_err(|err| type_error(&err.to_string()))
+    wsguard::resolve_url(&input, options.insecure)
+        .map_err(|err| errors::type_error(&err.to_string()))
 }
 
-fn type_error(message: &str) -> JsValue {
-    js_sys::TypeError::new(message).into()
+/// Live counts of what every client holds on to (listeners, timers, sockets, closures), for
+/// leak tests: after clients are closed they come back to their starting values.
+#[wasm_bindgen(js_name = debugCounts, unchecked_return_type = "DebugCounts")]
+pub fn debug_counts() -> JsValue {
+    let counts = wsguard::browser::tally::counts();
+    let object = js_sys::Object::new();
+    for (key, value) in [
+        ("listeners", counts.listeners),
+        ("timers", counts.timers),
+        ("sockets", counts.sockets),
+        ("closures", counts.closures),
+    ] {
+        let _ = js_sys::Reflect::set(&object, &key.into(), &value.into());
+    }
+    object.into()
 }

@@ -1,0 +1,681 @@
+//! The browser driver: runs a [`Machine`] with a real `WebSocket`, timers and the page's
+//! network and visibility events, and dispatches what happens as DOM events on an
+//! [`EventTarget`].
+//!
+//! Re-entrancy: user code runs in three places — the URL function, event listeners, and
+//! nothing else. No `RefCell` borrow is held across either, and a call back into the client
+//! from inside them (`send`, `close`, `reconnect`) only queues work that the outer loop picks
+//! up, so listeners never run nested inside each other.
+//!
+//! Events caused by a browser callback (a socket event, a timer, the network coming back)
+//! are dispatched at once, as a `WebSocket` does. Events caused by a call from user code
+//! (the constructor, `send`, `close`, `reconnect`) are dispatched from a microtask, so that
+//! listeners added right after the call still see them.
+//!
+//! ```no_run
+//! use wsguard::browser::client::{Client, UrlSource};
+//! use wsguard::core::options::Options;
+//!
+//! let client = Client::new(UrlSource::Fixed("/ws".into()), Options::default()).unwrap();
+//! let _on_message = client.on("message", |event| {
+//!     let data = js_sys::Reflect::get(event, &"data".into()).unwrap();
+//!     web_sys::console::log_1(&data);
+//! });
+//! client.send(&"hello".into()).unwrap(); // queued until the socket opens
+//! ```
+
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::rc::{Rc, Weak};
+
+use js_sys::{Array, Function, Promise};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Event, EventTarget, MessageEvent};
+
+use super::events;
+use super::guards::{Listener, Timer};
+use super::socket::{LiveSocket, SocketEvent};
+use super::tally::{Tally, What};
+use super::{environment, payload};
+use crate::core::buffer::SendError;
+use crate::core::machine::{
+    Action, CloseError, Event as CoreEvent, Machine, Millis, SocketId, State,
+};
+use crate::core::options::{BinaryType, Options};
+use crate::core::url::UrlError;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = performance, js_name = now)]
+    fn performance_now() -> f64;
+}
+
+/// The current time for the core: `performance.now()`, in whole milliseconds.
+fn now() -> Millis {
+    performance_now() as Millis
+}
+
+/// Where each attempt's URL comes from.
+///
+/// ```no_run
+/// use wsguard::browser::client::UrlSource;
+/// let fixed = UrlSource::Fixed("wss://api.example/ws".into());
+/// ```
+#[derive(Debug)]
+pub enum UrlSource {
+    /// A URL resolved once, when the client is created.
+    Fixed(String),
+    /// A function called before every attempt; it returns a URL or a `Promise` of one (for
+    /// example with a fresh token in the query).
+    Function(Function),
+}
+
+/// A reconnecting WebSocket client running in the browser.
+///
+/// Dropping it releases everything: the socket (closed with 1000), the timer and every
+/// listener.
+///
+/// ```no_run
+/// use wsguard::browser::client::{Client, UrlSource};
+/// use wsguard::core::options::Options;
+/// let client = Client::new(UrlSource::Fixed("/ws".into()), Options::default()).unwrap();
+/// client.close(1000, "done").unwrap();
+/// ```
+pub struct Client {
+    inner: Rc<Inner>,
+}
+
+/// Whether the events an input causes are dispatched now or from a microtask.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Dispatch {
+    Now,
+    Later,
+}
+
+/// Something to dispatch on the event target, in order.
+enum Outbound {
+    Core(CoreEvent),
+    Message(MessageEvent),
+    Error,
+    Unsent(Array),
+}
+
+struct Inner {
+    driver: RefCell<Driver>,
+    target: EventTarget,
+    url_source: UrlSource,
+    pending: RefCell<VecDeque<Outbound>>,
+    draining: Cell<bool>,
+    flushing: Cell<bool>,
+    flush_scheduled: Cell<bool>,
+    microtask: RefCell<Option<Microtask>>,
+}
+
+/// The callback that dispatches deferred events from a microtask; one per client, reused.
+struct Microtask {
+    callback: Closure<dyn FnMut(JsValue)>,
+    _tally: Tally,
+}
+
+/// Everything the driver mutates, behind one `RefCell` that is never held across user code.
+struct Driver {
+    machine: Machine<JsValue>,
+    socket: Option<(SocketId, LiveSocket)>,
+    timer: Option<(Millis, Timer)>,
+    environment: Option<environment::Watch>,
+    /// The URL of the current or last attempt.
+    url: String,
+    binary_type: BinaryType,
+    /// The unsent messages the machine handed back, for the final close event.
+    last_unsent: Option<Array>,
+    /// The `detail` of the last `diagnosis` event, or `null`.
+    last_diagnosis: JsValue,
+}
+
+impl Client {
+    /// Creates a client and starts connecting.
+    ///
+    /// A [`UrlSource::Fixed`] URL is resolved here (see [`resolve_url`](super::url::resolve_url)),
+    /// so a bad one fails at once; a function's URL is resolved before each attempt.
+    ///
+    /// ```no_run
+    /// use wsguard::browser::client::{Client, UrlSource};
+    /// use wsguard::core::options::Options;
+    /// let result = Client::new(UrlSource::Fixed("ftp://nope".into()), Options::default());
+    /// assert!(result.is_err());
+    /// ```
+    pub fn new(url: UrlSource, options: Options) -> Result<Self, UrlError> {
+        let url_source = match url {
+            UrlSource::Fixed(input) => {
+                UrlSource::Fixed(super::url::resolve_url(&input, options.insecure)?)
+            }
+            source => source,
+        };
+        let url = match &url_source {
+            UrlSource::Fixed(url) => url.clone(),
+            UrlSource::Function(_) => String::new(),
+        };
+        let target = EventTarget::new().unwrap_throw();
+        let driver = Driver {
+            binary_type: options.binary_type,
+            machine: Machine::new(options, random_seed()),
+            socket: None,
+            timer: None,
+            environment: None,
+            url,
+            last_unsent: None,
+            last_diagnosis: JsValue::NULL,
+        };
+        let inner = Rc::new(Inner {
+            driver: RefCell::new(driver),
+            target,
+            url_source,
+            pending: RefCell::new(VecDeque::new()),
+            draining: Cell::new(false),
+            flushing: Cell::new(false),
+            flush_scheduled: Cell::new(false),
+            microtask: RefCell::new(None),
+        });
+        let weak = Rc::downgrade(&inner);
+        let microtask = Closure::new(move |_: JsValue| {
+            if let Some(inner) = weak.upgrade() {
+                inner.flush_scheduled.set(false);
+                inner.flush();
+            }
+        });
+        *inner.microtask.borrow_mut() = Some(Microtask {
+            callback: microtask,
+            _tally: Tally::new(What::Closure),
+        });
+        inner.input(Dispatch::Later, |machine, now| {
+            if !environment::is_online() {
+                machine.handle_offline(now);
+            }
+            machine.handle_start(now);
+        });
+        Ok(Self { inner })
+    }
+
+    /// The event target every event is dispatched on: `open`, `message`, `error`, `close`,
+    /// `statechange`, `reconnecting` and `diagnosis`.
+    ///
+    /// ```no_run
+    /// # let client: wsguard::browser::client::Client = unimplemented!();
+    /// let target: &web_sys::EventTarget = client.event_target();
+    /// ```
+    pub fn event_target(&self) -> &EventTarget {
+        &self.inner.target
+    }
+
+    /// Calls `callback` for every event of `event_type` until the returned guard drops.
+    ///
+    /// ```no_run
+    /// # let client: wsguard::browser::client::Client = unimplemented!();
+    /// let _open = client.on("open", |_| web_sys::console::log_1(&"open".into()));
+    /// ```
+    pub fn on<F>(&self, event_type: &'static str, callback: F) -> Listener
+    where
+        F: FnMut(&Event) + 'static,
+    {
+        Listener::new(&self.inner.target, event_type, callback)
+    }
+
+    /// Sends a string, `ArrayBuffer`, `ArrayBufferView` or `Blob`: at once when open, else
+    /// queued (within `maxBufferedMessages`/`maxBufferedBytes`) and sent in order on open.
+    ///
+    /// ```no_run
+    /// # let client: wsguard::browser::client::Client = unimplemented!();
+    /// client.send(&"hello".into()).unwrap();
+    /// assert!(client.send(&42.into()).is_err()); // not a sendable type
+    /// ```
+    pub fn send(&self, data: &JsValue) -> Result<(), SendFailure> {
+        let kind = payload::Kind::of(data).ok_or(SendFailure::NotSendable)?;
+        let mut result = Ok(());
+        self.inner.input(Dispatch::Later, |machine, now| {
+            // The size only matters when the message is queued.
+            let size = if machine.state() == State::Open {
+                0
+            } else {
+                kind.byte_size(data)
+            };
+            result = machine.handle_send(now, data.clone(), size);
+        });
+        result.map_err(SendFailure::Refused)
+    }
+
+    /// Closes for good with `code` (1000 or 3000–4999) and `reason` (at most 123 bytes).
+    ///
+    /// ```no_run
+    /// # let client: wsguard::browser::client::Client = unimplemented!();
+    /// assert!(client.close(1001, "").is_err()); // scripts may not send 1001
+    /// ```
+    pub fn close(&self, code: u16, reason: &str) -> Result<(), CloseError> {
+        let mut result = Ok(());
+        self.inner.input(Dispatch::Later, |machine, now| {
+            result = machine.handle_close(now, code, reason);
+        });
+        result
+    }
+
+    /// Drops the current socket, if any, and connects again at once with a fresh backoff,
+    /// also after `close()` or after giving up.
+    ///
+    /// ```no_run
+    /// # let client: wsguard::browser::client::Client = unimplemented!();
+    /// client.reconnect();
+    /// ```
+    pub fn reconnect(&self) {
+        self.inner.input(Dispatch::Later, |machine, now| {
+            machine.handle_reconnect(now)
+        });
+    }
+
+    /// The connection state.
+    ///
+    /// ```no_run
+    /// # let client: wsguard::browser::client::Client = unimplemented!();
+    /// println!("{}", client.state().as_str());
+    /// ```
+    pub fn state(&self) -> State {
+        self.inner.driver.borrow().machine.state()
+    }
+
+    /// How many retries since the last stable connection (0 on the first attempt).
+    ///
+    /// ```no_run
+    /// # let client: wsguard::browser::client::Client = unimplemented!();
+    /// assert_eq!(client.attempt(), 0);
+    /// ```
+    pub fn attempt(&self) -> u32 {
+        self.inner.driver.borrow().machine.retries()
+    }
+
+    /// The URL of the current or last attempt (empty before a URL function first returned).
+    ///
+    /// ```no_run
+    /// # let client: wsguard::browser::client::Client = unimplemented!();
+    /// assert!(client.url().starts_with("ws"));
+    /// ```
+    pub fn url(&self) -> String {
+        self.inner.driver.borrow().url.clone()
+    }
+
+    /// The browser socket of the current attempt, if one is alive.
+    ///
+    /// ```no_run
+    /// # let client: wsguard::browser::client::Client = unimplemented!();
+    /// let protocol = client.socket().map(|s| s.protocol()).unwrap_or_default();
+    /// ```
+    pub fn socket(&self) -> Option<web_sys::WebSocket> {
+        let driver = self.inner.driver.borrow();
+        driver.socket.as_ref().map(|(_, live)| live.raw().clone())
+    }
+
+    /// Bytes waiting to go out: the socket's `bufferedAmount` plus the queue.
+    ///
+    /// ```no_run
+    /// # let client: wsguard::browser::client::Client = unimplemented!();
+    /// assert_eq!(client.buffered_amount(), 0.0);
+    /// ```
+    pub fn buffered_amount(&self) -> f64 {
+        let driver = self.inner.driver.borrow();
+        let socket = driver
+            .socket
+            .as_ref()
+            .map_or(0, |(_, live)| live.raw().buffered_amount());
+        f64::from(socket) + driver.machine.buffered_bytes() as f64
+    }
+
+    /// The `detail` of the last `diagnosis` event, or `null` before the first.
+    ///
+    /// ```no_run
+    /// # let client: wsguard::browser::client::Client = unimplemented!();
+    /// assert!(client.last_diagnosis().is_null());
+    /// ```
+    pub fn last_diagnosis(&self) -> JsValue {
+        self.inner.driver.borrow().last_diagnosis.clone()
+    }
+
+    /// The `binaryType` for binary messages, on this socket and every later one.
+    ///
+    /// ```no_run
+    /// # let client: wsguard::browser::client::Client = unimplemented!();
+    /// assert_eq!(client.binary_type().as_str(), "blob");
+    /// ```
+    pub fn binary_type(&self) -> BinaryType {
+        self.inner.driver.borrow().binary_type
+    }
+
+    /// Sets the `binaryType` for the current socket and every later one.
+    ///
+    /// ```no_run
+    /// # let client: wsguard::browser::client::Client = unimplemented!();
+    /// client.set_binary_type(wsguard::core::options::BinaryType::ArrayBuffer);
+    /// ```
+    pub fn set_binary_type(&self, binary_type: BinaryType) {
+        let mut driver = self.inner.driver.borrow_mut();
+        driver.binary_type = binary_type;
+        if let Some((_, live)) = &driver.socket {
+            live.set_binary_type(binary_type);
+        }
+    }
+}
+
+/// Why [`Client::send`] refused a message.
+///
+/// ```no_run
+/// use wsguard::browser::client::SendFailure;
+/// # let failure: SendFailure = unimplemented!();
+/// web_sys::console::warn_1(&failure.to_string().into());
+/// ```
+#[derive(Debug)]
+pub enum SendFailure {
+    /// The value is not a string, `ArrayBuffer`, `ArrayBufferView` or `Blob`.
+    NotSendable,
+    /// The client is closed, or the queue is full or off; the message comes back.
+    Refused(SendError<JsValue>),
+}
+
+impl core::fmt::Display for SendFailure {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Self::NotSendable => {
+                f.write_str("wsguard: send() takes a string, ArrayBuffer, ArrayBufferView or Blob")
+            }
+            Self::Refused(error) => error.fmt(f),
+        }
+    }
+}
+
+/// A seed for the machine's random source, from `Math.random`.
+fn random_seed() -> u64 {
+    let high = (js_sys::Math::random() * 4_294_967_296.0) as u64;
+    let low = (js_sys::Math::random() * 4_294_967_296.0) as u64;
+    (high << 32) | low
+}
+
+impl Inner {
+    /// Feeds one input to the machine, then carries out what it decided.
+    fn input(
+        self: &Rc<Self>,
+        dispatch: Dispatch,
+        feed: impl FnOnce(&mut Machine<JsValue>, Millis),
+    ) {
+        feed(&mut self.driver.borrow_mut().machine, now());
+        self.drive(dispatch);
+    }
+
+    /// Drains the machine's actions (unless an outer call is already draining), re-arms the
+    /// timer, releases what the machine let go of, then dispatches the queued events.
+    fn drive(self: &Rc<Self>, dispatch: Dispatch) {
+        if !self.draining.replace(true) {
+            loop {
+                let action = self.driver.borrow_mut().machine.poll_action();
+                match action {
+                    Some(action) => self.execute(action),
+                    None => break,
+                }
+            }
+            self.reconcile();
+            self.draining.set(false);
+        }
+        match dispatch {
+            Dispatch::Now => self.flush(),
+            Dispatch::Later => self.schedule_flush(),
+        }
+    }
+
+    fn execute(self: &Rc<Self>, action: Action<JsValue>) {
+        match action {
+            Action::OpenSocket { socket, .. } => self.open(socket),
+            Action::CloseSocket {
+                socket,
+                code,
+                reason,
+            } => {
+                if let Some(live) = self.driver.borrow().live(socket) {
+                    live.close(code, &reason);
+                }
+            }
+            Action::Send { socket, message } => {
+                let sent = self
+                    .driver
+                    .borrow()
+                    .live(socket)
+                    .map(|live| live.send(&message));
+                if let Some(Err(_)) = sent {
+                    self.pending.borrow_mut().push_back(Outbound::Error);
+                }
+            }
+            Action::SendHeartbeat { socket } => {
+                let driver = self.driver.borrow();
+                let message = driver.machine.options().heartbeat.as_ref();
+                if let (Some(live), Some(heartbeat)) = (driver.live(socket), message) {
+                    let _ = live.send(&JsValue::from_str(&heartbeat.message));
+                }
+            }
+            Action::Emit(event) => self.pending.borrow_mut().push_back(Outbound::Core(event)),
+            Action::Unsent(messages) => {
+                let messages: Array = messages.into_iter().collect();
+                self.pending
+                    .borrow_mut()
+                    .push_back(Outbound::Unsent(messages));
+            }
+        }
+    }
+
+    /// Resolves the attempt's URL (calling the user's function, which may return a Promise),
+    /// then opens the socket.
+    fn open(self: &Rc<Self>, socket: SocketId) {
+        let url = match &self.url_source {
+            UrlSource::Fixed(url) => Ok(url.clone()),
+            UrlSource::Function(function) => match function.call0(&JsValue::UNDEFINED) {
+                Ok(value) if value.is_instance_of::<Promise>() => {
+                    let weak = Rc::downgrade(self);
+                    let promise: Promise = value.unchecked_into();
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let value = JsFuture::from(promise).await;
+                        if let Some(inner) = weak.upgrade() {
+                            let url = value.and_then(|value| inner.resolve(&value));
+                            inner.connect(socket, url);
+                            inner.drive(Dispatch::Now);
+                        }
+                    });
+                    return;
+                }
+                Ok(value) => self.resolve(&value),
+                Err(thrown) => Err(thrown),
+            },
+        };
+        self.connect(socket, url);
+    }
+
+    /// The WebSocket URL for a value the URL function gave.
+    fn resolve(&self, value: &JsValue) -> Result<String, JsValue> {
+        let Some(input) = value.as_string() else {
+            return Err(js_sys::TypeError::new(
+                "wsguard: the URL function must return a string or a Promise of one",
+            )
+            .into());
+        };
+        let insecure = self.driver.borrow().machine.options().insecure;
+        super::url::resolve_url(&input, insecure)
+            .map_err(|error| js_sys::TypeError::new(&error.to_string()).into())
+    }
+
+    /// Opens the socket for `socket` at `url`, if the machine still wants it.
+    fn connect(self: &Rc<Self>, socket: SocketId, url: Result<String, JsValue>) {
+        let mut driver = self.driver.borrow_mut();
+        if driver.machine.socket() != Some(socket) {
+            return;
+        }
+        let opened = url.and_then(|url| {
+            let weak: Weak<Inner> = Rc::downgrade(self);
+            let protocols = &driver.machine.options().protocols;
+            let live = LiveSocket::open(&url, protocols, driver.binary_type, move |event| {
+                if let Some(inner) = weak.upgrade() {
+                    inner.on_socket_event(socket, event);
+                }
+            });
+            driver.url = url;
+            live
+        });
+        match opened {
+            Ok(live) => driver.socket = Some((socket, live)),
+            Err(_) => driver.machine.handle_open_failed(now(), socket),
+        }
+    }
+
+    fn on_socket_event(self: &Rc<Self>, socket: SocketId, event: SocketEvent) {
+        match event {
+            SocketEvent::Open => {
+                self.input(Dispatch::Now, |m, now| m.handle_socket_open(now, socket));
+            }
+            SocketEvent::Message(message) => {
+                self.pending
+                    .borrow_mut()
+                    .push_back(Outbound::Message(message));
+                self.input(Dispatch::Now, |m, now| m.handle_socket_message(now, socket));
+            }
+            SocketEvent::Error => {
+                self.pending.borrow_mut().push_back(Outbound::Error);
+                self.input(Dispatch::Now, |m, now| m.handle_socket_error(now, socket));
+            }
+            SocketEvent::Close {
+                code,
+                reason,
+                was_clean,
+            } => self.input(Dispatch::Now, |m, now| {
+                m.handle_socket_close(now, socket, code, &reason, was_clean);
+            }),
+        }
+    }
+
+    /// Brings the browser side in line with the machine: lets go of a socket it no longer
+    /// tracks, re-arms the one timer when the deadline moved, and watches the network and
+    /// visibility only while the client is not closed.
+    fn reconcile(self: &Rc<Self>) {
+        let mut driver = self.driver.borrow_mut();
+        let wanted = driver.machine.socket();
+        if driver
+            .socket
+            .as_ref()
+            .is_some_and(|(id, _)| Some(*id) != wanted)
+        {
+            driver.socket = None;
+        }
+        let deadline = driver.machine.poll_timeout();
+        if driver.timer.as_ref().map(|(at, _)| *at) != deadline {
+            driver.timer = deadline.map(|at| (at, self.arm_timer(at)));
+        }
+        let closed = driver.machine.state() == State::Closed;
+        if closed {
+            driver.environment = None;
+        } else if driver.environment.is_none() {
+            driver.environment = Some(self.watch_environment());
+        }
+    }
+
+    fn arm_timer(self: &Rc<Self>, at: Millis) -> Timer {
+        let delay = u32::try_from(at.saturating_sub(now()))
+            .unwrap_or(u32::MAX)
+            .min(i32::MAX as u32);
+        let weak = Rc::downgrade(self);
+        Timer::new(delay, move || {
+            if let Some(inner) = weak.upgrade() {
+                // The timer has fired: forget it, so the next deadline always re-arms.
+                inner.driver.borrow_mut().timer = None;
+                inner.input(Dispatch::Now, |m, now| m.handle_timeout(now));
+            }
+        })
+    }
+
+    fn watch_environment(self: &Rc<Self>) -> environment::Watch {
+        let weak = Rc::downgrade(self);
+        environment::Watch::new(move |change| {
+            if let Some(inner) = weak.upgrade() {
+                inner.input(Dispatch::Now, |m, now| match change {
+                    environment::Change::Online => m.handle_online(now),
+                    environment::Change::Offline => m.handle_offline(now),
+                    environment::Change::Visible => m.handle_visible(now),
+                });
+            }
+        })
+    }
+
+    fn schedule_flush(&self) {
+        if self.flush_scheduled.replace(true) {
+            return;
+        }
+        if let Some(microtask) = self.microtask.borrow().as_ref() {
+            let _ = Promise::resolve(&JsValue::UNDEFINED).then(&microtask.callback);
+        }
+    }
+
+    /// Dispatches the queued events in order. A listener that calls back into the client
+    /// only adds to the queue, which this loop then picks up.
+    fn flush(self: &Rc<Self>) {
+        if self.flushing.replace(true) {
+            return;
+        }
+        loop {
+            let next = self.pending.borrow_mut().pop_front();
+            let Some(outbound) = next else { break };
+            self.dispatch(outbound);
+        }
+        self.flushing.set(false);
+    }
+
+    fn dispatch(self: &Rc<Self>, outbound: Outbound) {
+        let event = match outbound {
+            Outbound::Message(message) => events::message(&message),
+            Outbound::Error => events::plain("error"),
+            Outbound::Unsent(messages) => {
+                self.driver.borrow_mut().last_unsent = Some(messages);
+                return;
+            }
+            Outbound::Core(CoreEvent::Open { .. }) => events::plain("open"),
+            Outbound::Core(CoreEvent::StateChange { from, to }) => {
+                events::state_change(from.as_str(), to.as_str())
+            }
+            Outbound::Core(CoreEvent::Reconnecting { attempt, delay_ms }) => {
+                events::reconnecting(attempt, delay_ms)
+            }
+            Outbound::Core(CoreEvent::Close(info)) => {
+                let unsent = self.driver.borrow_mut().last_unsent.take();
+                let close = events::close(info.code, &info.reason, info.was_clean, unsent);
+                let _ = self.target.dispatch_event(&close);
+                let diagnosis = events::diagnosis(&info, &self.driver.borrow().url);
+                self.driver.borrow_mut().last_diagnosis = diagnosis.detail();
+                diagnosis.into()
+            }
+        };
+        let _ = self.target.dispatch_event(&event);
+    }
+}
+
+impl Driver {
+    /// The live socket, if it is `socket`.
+    fn live(&self, socket: SocketId) -> Option<&LiveSocket> {
+        self.socket
+            .as_ref()
+            .filter(|(id, _)| *id == socket)
+            .map(|(_, live)| live)
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        // Release the socket, the timer and the listeners now, even if a pending future
+        // still holds a (weak) reference.
+        if let Ok(mut driver) = self.inner.driver.try_borrow_mut() {
+            driver.socket = None;
+            driver.timer = None;
+            driver.environment = None;
+        }
+        self.inner.microtask.borrow_mut().take();
+        self.inner.pending.borrow_mut().clear();
+    }
+}

@@ -1,0 +1,146 @@
+//! The DOM events the client dispatches. A `message` event carries the browser's own `data`
+//! (a reference to the same JS value: never copied through WASM memory).
+//!
+//! ```no_run
+//! let event = wsguard::browser::events::plain("open");
+//! assert_eq!(event.type_(), "open");
+//! ```
+
+use js_sys::{Array, Object, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{
+    CloseEvent, CloseEventInit, CustomEvent, CustomEventInit, Event, MessageEvent, MessageEventInit,
+};
+
+use crate::core::machine::{CloseInfo, Millis};
+use crate::core::url::redact;
+
+/// An event with no payload (`open`, `error`).
+///
+/// ```no_run
+/// let event = wsguard::browser::events::plain("error");
+/// ```
+pub fn plain(event_type: &str) -> Event {
+    Event::new(event_type).unwrap_throw_free()
+}
+
+/// A `message` event with the same `data`, `origin` and `lastEventId` as the socket's.
+///
+/// ```no_run
+/// # let from_socket: web_sys::MessageEvent = unimplemented!();
+/// let event = wsguard::browser::events::message(&from_socket);
+/// ```
+pub fn message(from_socket: &MessageEvent) -> Event {
+    let init = MessageEventInit::new();
+    init.set_data(&from_socket.data());
+    init.set_origin(&from_socket.origin());
+    init.set_last_event_id(&from_socket.last_event_id());
+    MessageEvent::new_with_event_init_dict("message", &init)
+        .map(Into::into)
+        .unwrap_or_else(|_| plain("message"))
+}
+
+/// A `close` event; on the final close, `unsent` (the messages still queued) is set on it.
+///
+/// ```no_run
+/// let event = wsguard::browser::events::close(1000, "bye", true, None);
+/// ```
+pub fn close(code: u16, reason: &str, was_clean: bool, unsent: Option<Array>) -> Event {
+    let init = CloseEventInit::new();
+    init.set_code(code);
+    init.set_reason(reason);
+    init.set_was_clean(was_clean);
+    let event: Event = CloseEvent::new_with_event_init_dict("close", &init)
+        .map(Into::into)
+        .unwrap_or_else(|_| plain("close"));
+    if let Some(unsent) = unsent {
+        let _ = Reflect::set(&event, &"unsent".into(), &unsent);
+    }
+    event
+}
+
+/// A `CustomEvent` of `event_type` whose `detail` is `detail`.
+///
+/// ```no_run
+/// let event = wsguard::browser::events::custom("hello", &js_sys::Object::new().into());
+/// ```
+pub fn custom(event_type: &str, detail: &JsValue) -> Event {
+    let init = CustomEventInit::new();
+    init.set_detail(detail);
+    CustomEvent::new_with_event_init_dict(event_type, &init)
+        .map(Into::into)
+        .unwrap_or_else(|_| plain(event_type))
+}
+
+/// `statechange`, with `detail: { from, to }`.
+///
+/// ```no_run
+/// let event = wsguard::browser::events::state_change("connecting", "open");
+/// ```
+pub fn state_change(from: &str, to: &str) -> Event {
+    custom(
+        "statechange",
+        &object(&[("from", from.into()), ("to", to.into())]),
+    )
+}
+
+/// `reconnecting`, with `detail: { attempt, delayMs }`.
+///
+/// ```no_run
+/// let event = wsguard::browser::events::reconnecting(1, 850);
+/// ```
+pub fn reconnecting(attempt: u32, delay_ms: Millis) -> Event {
+    custom(
+        "reconnecting",
+        &object(&[
+            ("attempt", attempt.into()),
+            ("delayMs", (delay_ms as f64).into()),
+        ]),
+    )
+}
+
+/// `diagnosis`, with the facts of one ended socket as `detail`.
+///
+/// ```no_run
+/// # let info: wsguard::core::machine::CloseInfo = unimplemented!();
+/// let event = wsguard::browser::events::diagnosis(&info, "wss://api.example/ws?token=x");
+/// ```
+pub fn diagnosis(info: &CloseInfo, url: &str) -> CustomEvent {
+    let retry_in_ms = info
+        .retry_in_ms
+        .map_or(JsValue::NULL, |ms| (ms as f64).into());
+    let detail = object(&[
+        ("code", info.code.into()),
+        ("reason", info.reason.as_str().into()),
+        ("wasClean", info.was_clean.into()),
+        ("wasOpen", info.was_open.into()),
+        ("openForMs", (info.open_for_ms as f64).into()),
+        ("idleForMs", (info.idle_for_ms as f64).into()),
+        ("attempt", info.attempt.into()),
+        ("willRetry", info.will_retry.into()),
+        ("retryInMs", retry_in_ms),
+        ("url", redact(url).into()),
+    ]);
+    custom("diagnosis", &detail).unchecked_into()
+}
+
+/// A plain object from `(key, value)` pairs.
+fn object(entries: &[(&str, JsValue)]) -> JsValue {
+    let object = Object::new();
+    for (key, value) in entries {
+        let _ = Reflect::set(&object, &JsValue::from_str(key), value);
+    }
+    object.into()
+}
+
+/// `Event::new` only throws for a missing type, which never happens here; fall back to a
+/// bare `Event` value rather than panicking.
+trait UnwrapThrowFree {
+    fn unwrap_throw_free(self) -> Event;
+}
+
+impl UnwrapThrowFree for Result<Event, JsValue> {
+    fn unwrap_throw_free(self) -> Event {
+        self.unwrap_or_else(|_| Object::new().unchecked_into())
+    }
+}

@@ -1,0 +1,121 @@
+//! TypeScript declarations that wasm-bindgen cannot derive: the options object, the
+//! diagnosis, and the event map that types `addEventListener` and the `on<event>` properties.
+//! They merge with the generated `class WsGuard` declaration.
+
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = r#"
+/** What to do with a `ws://` URL on an HTTPS page (browsers block it as mixed content). */
+export type Insecure = "upgrade" | "error" | "allow";
+
+/** The `binaryType` of received binary messages. */
+export type BinaryType = "blob" | "arraybuffer";
+
+/** The connection state. */
+export type WsGuardState = "connecting" | "open" | "closing" | "reconnecting" | "offline" | "closed";
+
+/** The URL: a string, or a function called before every attempt. */
+export type WsGuardUrl = string | (() => string | Promise<string>);
+
+/** Options of `new WsGuard(url, options)`. Every key is optional. */
+export interface WsGuardOptions {
+  /** Ceiling of the first retry delay, ms. Default 1000. */
+  minDelayMs?: number;
+  /** No retry waits longer, ms. Default 30000. */
+  maxDelayMs?: number;
+  /** The delay ceiling grows by this factor per retry. Default 2. */
+  factor?: number;
+  /** How a delay is drawn below its ceiling. Default "full" (uniform from 0). */
+  jitter?: "full" | "equal" | "none";
+  /** Retries after a loss before giving up; Infinity (default) never gives up, 0 never reconnects. */
+  maxRetries?: number;
+  /** A socket still connecting after this long is closed and counts as a failed attempt, ms. Default 10000; 0 leaves it to the browser. */
+  connectTimeoutMs?: number;
+  /** The backoff resets only after a connection stayed open this long, ms. Default 5000. */
+  stableAfterMs?: number;
+  /** Messages queued while disconnected. Default 1000; 0 disables the queue. */
+  maxBufferedMessages?: number;
+  /** Bytes queued while disconnected. Default 1048576; 0 disables the queue. */
+  maxBufferedBytes?: number;
+  /** Off by default. After `intervalMs` without inbound messages, send `message`; no inbound message within `timeoutMs` means the connection is dead. */
+  heartbeat?: false | { intervalMs?: number; message?: string; timeoutMs?: number };
+  /** Sub-protocols offered in the handshake. */
+  protocols?: string | string[];
+  /** Default "blob", as on WebSocket. */
+  binaryType?: BinaryType;
+  /** Default "upgrade": rewrite `ws://` to `wss://` on an HTTPS page and warn once. */
+  insecure?: Insecure;
+  /** Whether a failure diagnosis may probe the server with one HTTPS request. Default true. */
+  probe?: boolean;
+  /** Close codes after which the client stops. Default [1002, 1003, 1007, 1008, 1009, 1010]. */
+  fatalCodes?: number[];
+  /** Whether wsguard warns on the console. Default true. */
+  log?: boolean;
+}
+
+/** The kind of a failure or close, a stable string. */
+export type DiagnosisKind =
+  | "mixed-content" | "certificate" | "handshake-rejected" | "unreachable" | "timeout"
+  | "connection-lost" | "idle-timeout" | "server-closed" | "protocol-error" | "offline" | "normal";
+
+/** What wsguard concluded about one failed attempt, lost connection or close. */
+export interface Diagnosis {
+  kind: DiagnosisKind;
+  /** One sentence. */
+  summary: string;
+  /** Concrete steps. */
+  advice: string;
+  code: number;
+  reason: string;
+  wasClean: boolean;
+  wasOpen: boolean;
+  openForMs: number;
+  idleForMs: number;
+  pageSecure: boolean;
+  /** The socket's URL without query string or user info. */
+  url: string;
+  attempt: number;
+  probe: "tls-ok" | "tls-failed" | "skipped";
+  willRetry: boolean;
+  retryInMs: number | null;
+}
+
+/** A close event; on the final close, `unsent` holds the messages still queued. */
+export interface WsGuardCloseEvent extends CloseEvent {
+  unsent?: unknown[];
+}
+
+/** The events of a WsGuard. */
+export interface WsGuardEventMap {
+  open: Event;
+  message: MessageEvent;
+  close: WsGuardCloseEvent;
+  error: Event;
+  statechange: CustomEvent<{ from: WsGuardState; to: WsGuardState }>;
+  reconnecting: CustomEvent<{ attempt: number; delayMs: number }>;
+  diagnosis: CustomEvent<Diagnosis>;
+}
+
+/** Live counts of what wsguard holds, for leak tests. */
+export interface DebugCounts {
+  listeners: number;
+  timers: number;
+  sockets: number;
+  closures: number;
+}
+
+export interface WsGuard {
+  onopen: ((this: WsGuard, ev: Event) => any) | null;
+  onmessage: ((this: WsGuard, ev: MessageEvent) => any) | null;
+  onclose: ((this: WsGuard, ev: WsGuardCloseEvent) => any) | null;
+  onerror: ((this: WsGuard, ev: Event) => any) | null;
+  onstatechange: ((this: WsGuard, ev: WsGuardEventMap["statechange"]) => any) | null;
+  onreconnecting: ((this: WsGuard, ev: WsGuardEventMap["reconnecting"]) => any) | null;
+  ondiagnosis: ((this: WsGuard, ev: WsGuardEventMap["diagnosis"]) => any) | null;
+  addEventListener<K extends keyof WsGuardEventMap>(type: K, listener: (this: WsGuard, ev: WsGuardEventMap[K]) => any, options?: boolean | AddEventListenerOptions): void;
+  addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void;
+  removeEventListener<K extends keyof WsGuardEventMap>(type: K, listener: (this: WsGuard, ev: WsGuardEventMap[K]) => any, options?: boolean | EventListenerOptions): void;
+  removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | EventListenerOptions): void;
+}
+"#;
