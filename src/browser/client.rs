@@ -36,12 +36,14 @@ use web_sys::{Event, EventTarget, MessageEvent};
 
 use super::events;
 use super::guards::{Listener, Timer};
+use super::probe;
 use super::socket::{LiveSocket, SocketEvent};
 use super::tally::{Tally, What};
 use super::{environment, payload};
 use crate::core::buffer::SendError;
+use crate::core::diagnosis::{classify, Facts, Probe, ProbePlan, Streak};
 use crate::core::machine::{
-    Action, CloseError, Event as CoreEvent, Machine, Millis, SocketId, State,
+    Action, CloseError, CloseInfo, Event as CoreEvent, Machine, Millis, SocketId, State,
 };
 use crate::core::options::{BinaryType, Options};
 use crate::core::url::UrlError;
@@ -100,6 +102,15 @@ enum Outbound {
     Message(MessageEvent),
     Error,
     Unsent(Array),
+    /// A diagnosis whose probe finished after its close event.
+    Diagnosis(Event),
+}
+
+/// What a diagnosis needs that may change before its probe finishes.
+struct Ended {
+    info: CloseInfo,
+    url: String,
+    mixed_content: bool,
 }
 
 struct Inner {
@@ -132,6 +143,12 @@ struct Driver {
     last_unsent: Option<Array>,
     /// The `detail` of the last `diagnosis` event, or `null`.
     last_diagnosis: JsValue,
+    /// The failure streak: probe results, console warnings, the previous idle drop.
+    streak: Streak,
+    /// Whether the page was loaded over HTTPS.
+    page_secure: bool,
+    /// Whether the last attempt failed to open as mixed content (`SecurityError`).
+    mixed_content: bool,
 }
 
 impl Client {
@@ -167,6 +184,9 @@ impl Client {
             url,
             last_unsent: None,
             last_diagnosis: JsValue::NULL,
+            streak: Streak::new(),
+            page_secure: super::url::page_is_secure(),
+            mixed_content: false,
         };
         let inner = Rc::new(Inner {
             driver: RefCell::new(driver),
@@ -501,8 +521,14 @@ impl Inner {
             .into());
         };
         let insecure = self.driver.borrow().machine.options().insecure;
-        super::url::resolve_url(&input, insecure)
-            .map_err(|error| js_sys::TypeError::new(&error.to_string()).into())
+        super::url::resolve_url(&input, insecure).map_err(|error| match error {
+            UrlError::InsecureRefused { .. } => web_sys::DomException::new_with_message_and_name(
+                &error.to_string(),
+                "SecurityError",
+            )
+            .map_or(JsValue::NULL, Into::into),
+            _ => js_sys::TypeError::new(&error.to_string()).into(),
+        })
     }
 
     /// Opens the socket for `socket` at `url`, if the machine still wants it.
@@ -523,8 +549,16 @@ impl Inner {
             live
         });
         match opened {
-            Ok(live) => driver.socket = Some((socket, live)),
-            Err(_) => driver.machine.handle_open_failed(now(), socket),
+            Ok(live) => {
+                driver.mixed_content = false;
+                driver.socket = Some((socket, live));
+            }
+            Err(error) => {
+                driver.mixed_content = is_security_error(&error);
+                driver.machine.handle_open_failed(now(), socket);
+                drop(driver);
+                self.pending.borrow_mut().push_back(Outbound::Error);
+            }
         }
     }
 
@@ -636,7 +670,11 @@ impl Inner {
                 self.driver.borrow_mut().last_unsent = Some(messages);
                 return;
             }
-            Outbound::Core(CoreEvent::Open { .. }) => events::plain("open"),
+            Outbound::Diagnosis(event) => event,
+            Outbound::Core(CoreEvent::Open { .. }) => {
+                self.driver.borrow_mut().streak.opened();
+                events::plain("open")
+            }
             Outbound::Core(CoreEvent::StateChange { from, to }) => {
                 events::state_change(from.as_str(), to.as_str())
             }
@@ -647,16 +685,99 @@ impl Inner {
                 let unsent = self.driver.borrow_mut().last_unsent.take();
                 let close = events::close(info.code, &info.reason, info.was_clean, unsent);
                 let _ = self.target.dispatch_event(&close);
-                let diagnosis = events::diagnosis(&info, &self.driver.borrow().url);
-                self.driver.borrow_mut().last_diagnosis = diagnosis.detail();
-                diagnosis.into()
+                match self.diagnose(info) {
+                    Some(diagnosis) => diagnosis,
+                    None => return,
+                }
             }
         };
         let _ = self.target.dispatch_event(&event);
     }
+
+    /// The `diagnosis` event for an ended socket; `None` when it waits for the HTTPS probe,
+    /// whose result dispatches it later.
+    fn diagnose(self: &Rc<Self>, info: CloseInfo) -> Option<Event> {
+        let (ended, plan) = {
+            let mut driver = self.driver.borrow_mut();
+            let driver = &mut *driver;
+            let ended = Ended {
+                info,
+                url: driver.url.clone(),
+                mixed_content: driver.mixed_content,
+            };
+            let facts = driver.facts(&ended, Probe::Skipped);
+            let plan = driver
+                .streak
+                .plan_probe(&facts, driver.machine.options().probe);
+            (ended, plan)
+        };
+        match plan {
+            ProbePlan::Skip => Some(self.classify(&ended, Probe::Skipped)),
+            ProbePlan::Reuse(result) => Some(self.classify(&ended, result)),
+            ProbePlan::Run(origin) => {
+                let weak = Rc::downgrade(self);
+                wasm_bindgen_futures::spawn_local(async move {
+                    let result = probe::run(&origin).await;
+                    if let Some(inner) = weak.upgrade() {
+                        inner
+                            .driver
+                            .borrow_mut()
+                            .streak
+                            .record_probe(&origin, result);
+                        let event = inner.classify(&ended, result);
+                        inner
+                            .pending
+                            .borrow_mut()
+                            .push_back(Outbound::Diagnosis(event));
+                        inner.flush();
+                    }
+                });
+                None
+            }
+        }
+    }
+
+    /// Classifies an ended socket, remembers the result as `lastDiagnosis`, warns on the
+    /// console once per failure streak, and returns the `diagnosis` event.
+    fn classify(&self, ended: &Ended, probe: Probe) -> Event {
+        let mut driver = self.driver.borrow_mut();
+        let driver = &mut *driver;
+        let diagnosis = classify(&driver.facts(ended, probe));
+        if driver
+            .streak
+            .observe(&diagnosis, driver.machine.options().log)
+        {
+            web_sys::console::warn_1(&diagnosis.console_text().into());
+        }
+        let serializer = serde_wasm_bindgen::Serializer::new().serialize_missing_as_null(true);
+        let detail = serde::Serialize::serialize(&diagnosis, &serializer).unwrap_or(JsValue::NULL);
+        driver.last_diagnosis = detail.clone();
+        events::custom("diagnosis", &detail)
+    }
+}
+
+/// Whether `error` is the `SecurityError` the WebSocket constructor throws for mixed content
+/// (or the one wsguard throws for `insecure: "error"`).
+fn is_security_error(error: &JsValue) -> bool {
+    error
+        .dyn_ref::<web_sys::DomException>()
+        .is_some_and(|exception| exception.name() == "SecurityError")
 }
 
 impl Driver {
+    /// What the classifier needs to know about an ended socket.
+    fn facts<'a>(&self, ended: &'a Ended, probe: Probe) -> Facts<'a> {
+        Facts {
+            page_secure: self.page_secure,
+            mixed_content: ended.mixed_content,
+            online: environment::is_online(),
+            probe,
+            heartbeat: self.machine.options().heartbeat.is_some(),
+            previous_idle_ms: self.streak.previous_idle_ms(),
+            ..Facts::new(&ended.info, &ended.url)
+        }
+    }
+
     /// The live socket, if it is `socket`.
     fn live(&self, socket: SocketId) -> Option<&LiveSocket> {
         self.socket

@@ -12,8 +12,7 @@ use web_sys::{
     CloseEvent, CloseEventInit, CustomEvent, CustomEventInit, Event, MessageEvent, MessageEventInit,
 };
 
-use crate::core::machine::{CloseInfo, Millis};
-use crate::core::url::redact;
+use crate::core::machine::Millis;
 
 /// An event with no payload (`open`, `error`).
 ///
@@ -97,31 +96,6 @@ pub fn reconnecting(attempt: u32, delay_ms: Millis) -> Event {
             ("delayMs", (delay_ms as f64).into()),
         ]),
     )
-}
-
-/// `diagnosis`, with the facts of one ended socket as `detail`.
-///
-/// ```no_run
-/// # let info: wsguard::core::machine::CloseInfo = unimplemented!();
-/// let event = wsguard::browser::events::diagnosis(&info, "wss://api.example/ws?token=x");
-/// ```
-pub fn diagnosis(info: &CloseInfo, url: &str) -> CustomEvent {
-    let retry_in_ms = info
-        .retry_in_ms
-        .map_or(JsValue::NULL, |ms| (ms as f64).into());
-    let detail = object(&[
-        ("code", info.code.into()),
-        ("reason", info.reason.as_str().into()),
-        ("wasClean", info.was_clean.into()),
-        ("wasOpen", info.was_open.into()),
-        ("openForMs", (info.open_for_ms as f64).into()),
-        ("idleForMs", (info.idle_for_ms as f64).into()),
-        ("attempt", info.attempt.into()),
-        ("willRetry", info.will_retry.into()),
-        ("retryInMs", retry_in_ms),
-        ("url", redact(url).into()),
-    ]);
-    custom("diagnosis", &detail).unchecked_into()
 }
 
 /// A plain object from `(key, value)` pairs.

@@ -16,6 +16,7 @@ pub mod environment;
 pub mod events;
 pub mod guards;
 pub mod payload;
+pub mod probe;
 pub mod socket;
 pub mod tally;
 pub mod url;

@@ -37,6 +37,11 @@ fn page_location() -> Option<(String, String)> {
     Some((location.protocol(), location.href()))
 }
 
+/// Whether the page (or worker) was loaded over HTTPS.
+pub(crate) fn page_is_secure() -> bool {
+    page_location().is_some_and(|(protocol, _)| Page::new(&protocol, "").is_secure())
+}
+
 /// Resolves `input` to the WebSocket URL to open on the current page (see
 /// [`core::url`](crate::core::url) for the rules). A `ws://` URL upgraded to `wss://` is
 /// reported once per URL with `console.warn`.

@@ -81,3 +81,31 @@ pub fn debug_counts() -> JsValue {
     }
     object.into()
 }
+
+/// Classifies a close of a `WebSocket` you manage yourself: pass what the page observed
+/// (`code`, `reason`, `wasClean` — a `CloseEvent` fits as it is — plus `wasOpen`,
+/// `openForMs`, `idleForMs`, `lifetimeMs`, `url`, `pageSecure`, `online`, `errored`, `probe`,
+/// …; every key optional) and get the same `Diagnosis` a `WsGuard` emits.
+#[wasm_bindgen(js_name = classifyClose, unchecked_return_type = "Diagnosis")]
+pub fn classify_close(
+    #[wasm_bindgen(unchecked_param_type = "ClassifyInput")] input: JsValue,
+) -> Result<JsValue, JsValue> {
+    let input: wsguard::core::diagnosis::ClassifyInput = if input.is_undefined() || input.is_null()
+    {
+        Default::default()
+    } else {
+        serde_wasm_bindgen::from_value(input).map_err(|err| {
+            errors::type_error(
+                &[
+                    "wsguard: invalid input for classifyClose: ",
+                    &err.to_string(),
+                ]
+                .concat(),
+            )
+        })?
+    };
+    let diagnosis = wsguard::core::diagnosis::classify_close(&input);
+    let serializer = serde_wasm_bindgen::Serializer::new().serialize_missing_as_null(true);
+    serde::Serialize::serialize(&diagnosis, &serializer)
+        .map_err(|err| errors::type_error(&err.to_string()))
+}

@@ -81,6 +81,27 @@ export interface Diagnosis {
   retryInMs: number | null;
 }
 
+/** What a page observed about a close of its own WebSocket, for `classifyClose`. Every key is optional. */
+export interface ClassifyInput {
+  code?: number;
+  reason?: string;
+  wasClean?: boolean;
+  wasOpen?: boolean;
+  openForMs?: number;
+  idleForMs?: number;
+  lifetimeMs?: number;
+  url?: string;
+  pageSecure?: boolean;
+  online?: boolean;
+  errored?: boolean;
+  probe?: "tls-ok" | "tls-failed" | "skipped";
+  closedByApp?: boolean;
+  mixedContent?: boolean;
+  heartbeat?: boolean;
+  previousIdleMs?: number;
+  attempt?: number;
+}
+
 /** A close event; on the final close, `unsent` holds the messages still queued. */
 export interface WsGuardCloseEvent extends CloseEvent {
   unsent?: unknown[];

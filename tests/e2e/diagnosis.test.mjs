@@ -1,0 +1,204 @@
+// wsguard's diagnosis in each failure scenario of the lab, from an HTTPS page in Chromium.
+//
+// PENDING: named *.pending.mjs so that `node --test tests/e2e/` skips it until the `WsGuard` class
+// ships in pkg/. Run it on its own:
+//   node --test --test-concurrency=1 tests/e2e/diagnosis.pending.mjs
+// and rename it to diagnosis.test.mjs once it passes.
+//
+// The API under test:
+//   import init, { WsGuard } from "/pkg/wsguard.js"; await init();
+//   const g = new WsGuard(url, { maxRetries: 0, log: false });
+//   g.addEventListener("diagnosis", (e) => e.detail /* kind, summary, advice, url, probe, code… */);
+//   g.close();
+//
+// Prints one line per scenario: "diagnosis: <scenario> -> <kind> (expected <kind>) ok|FAIL".
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { CLOSE_CODES, REJECT_STATUSES, startScenarios } from "../servers/scenarios.mjs";
+import { inScenarioPage, launchForLab } from "./support/https-page.mjs";
+
+let lab;
+let browser;
+
+before(async () => {
+  lab = await startScenarios();
+  browser = await launchForLab(lab);
+});
+
+after(async () => {
+  await browser?.close().catch(() => {});
+  await lab?.stop();
+});
+
+/** In the page: loads and initialises the package, keeps the module on `window.__wsguard`. */
+async function loadPackage() {
+  const mod = await import(new URL("/pkg/wsguard.js", location.href).href);
+  await mod.default();
+  window.__wsguard = mod;
+  return { exports: Object.keys(mod).sort() };
+}
+
+/**
+ * In the page: constructs a WsGuard, collects its `diagnosis` events until there are `count` of
+ * them or `waitMs` passed, then closes it. Every detail is copied into plain JSON data.
+ */
+async function collectDiagnoses({ url, options, count, waitMs }) {
+  const toPlain = (value, depth = 0) => {
+    if (depth > 6) return "[too deep]";
+    if (value instanceof Map) return toPlain(Object.fromEntries(value), depth + 1);
+    if (Array.isArray(value)) return value.map((v) => toPlain(v, depth + 1));
+    if (value && typeof value === "object") {
+      const out = {};
+      for (const key of Object.keys(value)) out[key] = toPlain(value[key], depth + 1);
+      return out;
+    }
+    if (typeof value === "function" || typeof value === "symbol") return String(value);
+    if (typeof value === "bigint") return Number(value);
+    return value;
+  };
+  const t0 = performance.now();
+  const { WsGuard } = window.__wsguard;
+  const diagnoses = [];
+  let guard;
+  try {
+    guard = new WsGuard(url, options);
+  } catch (error) {
+    return { thrown: { name: error?.name, message: String(error?.message ?? error) }, diagnoses };
+  }
+  await new Promise((resolve) => {
+    const timer = setTimeout(resolve, waitMs);
+    guard.addEventListener("diagnosis", (event) => {
+      diagnoses.push({ at: Math.round(performance.now() - t0), detail: toPlain(event.detail) });
+      if (diagnoses.length >= count) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  try {
+    guard.close();
+  } catch (error) {
+    return { closeThrew: String(error?.message ?? error), diagnoses };
+  }
+  return { diagnoses };
+}
+
+/** Chromium's own console lines, which print the URL in full and that no script can redact. */
+const CHROMIUM_OWN = [/^WebSocket connection to '.*' failed: /s, /^Mixed Content: /];
+
+/** Every string in `value` (recursively), for the redaction check. */
+function strings(value) {
+  if (typeof value === "string") return [value];
+  if (Array.isArray(value)) return value.flatMap(strings);
+  if (value && typeof value === "object") return Object.values(value).flatMap(strings);
+  return [];
+}
+
+const SECRET = "s3cret";
+
+const scenarios = [
+  { name: "untrusted", expected: "certificate" },
+  { name: "wrongHost", expected: "certificate" },
+  ...REJECT_STATUSES.map((s) => ({ name: `rejected${s}`, expected: "handshake-rejected" })),
+  { name: "refusedWss", expected: "certificate" },
+  // ws:// to loopback needs insecure: "allow", or wsguard upgrades it to wss://.
+  { name: "refusedWs", expected: "unreachable", options: { insecure: "allow" } },
+  { name: "silent", expected: "timeout", options: { connectTimeoutMs: 1500 } },
+  { name: "drop", expected: "connection-lost" },
+  {
+    // Cut after 2 s of silence, twice in a row: the second diagnosis names the idle timeout.
+    name: "idle",
+    expected: "idle-timeout",
+    options: { maxRetries: 3, minDelayMs: 50, maxDelayMs: 100 },
+    nth: 2,
+    waitMs: 15_000,
+  },
+  ...CLOSE_CODES.map((code) => ({
+    name: `close${code}`,
+    expected: "server-closed",
+    check: (detail) => assert.equal(detail.code, code, "detail.code"),
+  })),
+  { name: "mixedContent", expected: "mixed-content", options: { insecure: "allow" } },
+  { name: "offline", expected: "offline", offline: true },
+  {
+    // User info and a token in the query: none of it may reach the diagnosis or the console.
+    name: "redaction",
+    url: () => `wss://alice:${SECRET}@127.0.0.1:${lab.ports.rejecting}/status/404?token=${SECRET}`,
+    expected: "handshake-rejected",
+    options: { log: true },
+    redaction: true,
+  },
+  {
+    // The same through the ws:// → wss:// upgrade warning (insecure: "upgrade", the default).
+    name: "redaction-upgrade",
+    url: () => `ws://alice:${SECRET}@127.0.0.1:${lab.ports.refused}/live?token=${SECRET}`,
+    expected: "certificate",
+    options: { log: true },
+    redaction: true,
+  },
+];
+
+for (const scenario of scenarios) {
+  test(`diagnosis: ${scenario.name}`, async () => {
+    const url = scenario.url ? scenario.url() : lab.urls[scenario.name];
+    assert.ok(url, `the lab has a URL for ${scenario.name}`);
+    const nth = scenario.nth ?? 1;
+    const waitMs = scenario.waitMs ?? 8000;
+    const options = { maxRetries: 0, log: false, ...scenario.options };
+    const run = await inScenarioPage(
+      browser,
+      lab,
+      async ({ context, page, consoleMessages, pageErrors }) => {
+        const loaded = await page.evaluate(loadPackage);
+        if (!loaded.exports.includes("WsGuard")) {
+          return { missing: `pkg/wsguard.js exports ${loaded.exports.join(", ")}: no WsGuard yet` };
+        }
+        // Offline only after the package is loaded (it is served with no-store).
+        if (scenario.offline) await context.setOffline(true);
+        const result = await page.evaluate(collectDiagnoses, { url, options, count: nth, waitMs });
+        await new Promise((resolve) => setTimeout(resolve, 100)); // late console lines
+        return { ...result, consoleMessages: [...consoleMessages], pageErrors: [...pageErrors] };
+      },
+      { timeoutMs: waitMs + 20_000, name: scenario.name },
+    );
+
+    const detail = run.diagnoses?.[nth - 1]?.detail;
+    const kind = detail?.kind ?? (run.missing ? "no-WsGuard" : run.thrown ? "threw" : "none");
+    let failure = null;
+    try {
+      assert.equal(run.missing, undefined, run.missing);
+      assert.equal(run.thrown, undefined, `the constructor threw: ${JSON.stringify(run.thrown)}`);
+      assert.ok(
+        detail,
+        `diagnosis #${nth} within ${waitMs} ms; got ${JSON.stringify(run.diagnoses)}`,
+      );
+      assert.equal(detail.kind, scenario.expected, `kind; detail: ${JSON.stringify(detail)}`);
+      assert.equal(typeof detail.summary, "string", "detail.summary");
+      assert.ok(detail.summary.length > 0, "detail.summary is not empty");
+      assert.equal(typeof detail.advice, "string", "detail.advice");
+      assert.ok(detail.advice.length > 0, "detail.advice is not empty");
+      scenario.check?.(detail);
+      assert.deepEqual(run.pageErrors, [], "no uncaught errors in the page");
+      if (scenario.redaction) {
+        for (const key of ["url", "summary", "advice"]) {
+          assert.ok(!String(detail[key]).includes(SECRET), `detail.${key} leaks: ${detail[key]}`);
+        }
+        assert.ok(!String(detail.url).includes("alice"), `detail.url keeps user info: ${detail.url}`);
+        for (const d of run.diagnoses) {
+          const leaks = strings(d.detail).filter((s) => s.includes(SECRET));
+          assert.deepEqual(leaks, [], "no field of any diagnosis leaks the secret");
+        }
+        const own = run.consoleMessages.filter((m) => !CHROMIUM_OWN.some((re) => re.test(m.text)));
+        const leaking = own.filter((m) => m.text.includes(SECRET));
+        assert.deepEqual(leaking, [], "no console message of wsguard's leaks the secret");
+        if (options.log) assert.ok(own.length > 0, "with log: true, wsguard logs something");
+      }
+    } catch (error) {
+      failure = error;
+    }
+    console.log(
+      `diagnosis: ${scenario.name} -> ${kind} (expected ${scenario.expected}) ${failure ? "FAIL" : "ok"}`,
+    );
+    if (failure) throw failure;
+  });
+}
