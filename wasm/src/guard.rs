@@ -59,9 +59,8 @@ impl WsGuard {
     /// function returning one or a Promise of one, called before every attempt.
     #[wasm_bindgen(constructor)]
     pub fn new(
-        #[wasm_bindgen(unchecked_param_type = "string | (() => string | Promise<string>)")]
-        url: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "WsGuardOptions")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "WsGuardUrl")] url: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "WsGuardOptions")] options: JsValue,
     ) -> Result<WsGuard, JsValue> {
         let options = read_options(&options)?;
         let source = if let Some(url) = url.as_string() {
@@ -117,8 +116,8 @@ impl WsGuard {
     /// `code` is 1000 (default) or 3000–4999; `reason` at most 123 UTF-8 bytes.
     pub fn close(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "number")] code: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string")] reason: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "number")] code: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "string")] reason: JsValue,
     ) -> Result<(), JsValue> {
         let code = match code.as_f64() {
             None if code.is_undefined() => 1000,

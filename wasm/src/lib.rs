@@ -37,7 +37,7 @@ struct ResolveOptions {
 #[wasm_bindgen(js_name = resolveUrl)]
 pub fn resolve_url(
     #[wasm_bindgen(unchecked_param_type = "string")] input: &JsValue,
-    #[wasm_bindgen(unchecked_param_type = "{ insecure?: Insecure }")] options: &JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "{ insecure?: Insecure }")] options: &JsValue,
 ) -> Result<String, JsValue> {
     let Some(input) = input.as_string() else {
         return Err(errors::type_error(

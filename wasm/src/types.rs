@@ -6,6 +6,7 @@ use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
+/// <reference lib="esnext.disposable" />
 /** What to do with a `ws://` URL on an HTTPS page (browsers block it as mixed content). */
 export type Insecure = "upgrade" | "error" | "allow";
 
@@ -110,7 +111,7 @@ export interface WsGuardCloseEvent extends CloseEvent {
 /** The events of a WsGuard. */
 export interface WsGuardEventMap {
   open: Event;
-  message: MessageEvent;
+  message: MessageEvent<string | Blob | ArrayBuffer>;
   close: WsGuardCloseEvent;
   error: Event;
   statechange: CustomEvent<{ from: WsGuardState; to: WsGuardState }>;
@@ -128,7 +129,7 @@ export interface DebugCounts {
 
 export interface WsGuard {
   onopen: ((this: WsGuard, ev: Event) => any) | null;
-  onmessage: ((this: WsGuard, ev: MessageEvent) => any) | null;
+  onmessage: ((this: WsGuard, ev: MessageEvent<string | Blob | ArrayBuffer>) => any) | null;
   onclose: ((this: WsGuard, ev: WsGuardCloseEvent) => any) | null;
   onerror: ((this: WsGuard, ev: Event) => any) | null;
   onstatechange: ((this: WsGuard, ev: WsGuardEventMap["statechange"]) => any) | null;
