@@ -165,9 +165,11 @@ impl Client {
     /// ```
     pub fn new(url: UrlSource, options: Options) -> Result<Self, UrlError> {
         let url_source = match url {
-            UrlSource::Fixed(input) => {
-                UrlSource::Fixed(super::url::resolve_url(&input, options.insecure)?)
-            }
+            UrlSource::Fixed(input) => UrlSource::Fixed(super::url::resolve_on_page(
+                &input,
+                options.insecure,
+                options.log,
+            )?),
             source => source,
         };
         let url = match &url_source {
@@ -520,8 +522,14 @@ impl Inner {
             )
             .into());
         };
-        let insecure = self.driver.borrow().machine.options().insecure;
-        super::url::resolve_url(&input, insecure).map_err(|error| match error {
+        let (insecure, log) = {
+            let driver = self.driver.borrow();
+            (
+                driver.machine.options().insecure,
+                driver.machine.options().log,
+            )
+        };
+        super::url::resolve_on_page(&input, insecure, log).map_err(|error| match error {
             UrlError::InsecureRefused { .. } => web_sys::DomException::new_with_message_and_name(
                 &error.to_string(),
                 "SecurityError",
@@ -675,7 +683,17 @@ impl Inner {
                 self.driver.borrow_mut().streak.opened();
                 events::plain("open")
             }
+            // The machine starts `Idle`, which the JS surface already reports as connecting.
+            Outbound::Core(CoreEvent::StateChange {
+                from: State::Idle,
+                to: State::Connecting,
+            }) => return,
             Outbound::Core(CoreEvent::StateChange { from, to }) => {
+                let from = if from == State::Idle {
+                    State::Connecting
+                } else {
+                    from
+                };
                 events::state_change(from.as_str(), to.as_str())
             }
             Outbound::Core(CoreEvent::Reconnecting { attempt, delay_ms }) => {

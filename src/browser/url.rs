@@ -52,13 +52,23 @@ pub(crate) fn page_is_secure() -> bool {
 /// assert_eq!(url, "wss://api.example/ws");
 /// ```
 pub fn resolve_url(input: &str, insecure: Insecure) -> Result<String, UrlError> {
+    resolve_on_page(input, insecure, true)
+}
+
+/// [`resolve_url`], with the upgrade warning only when `log` is set (the `log` option).
+pub(crate) fn resolve_on_page(
+    input: &str,
+    insecure: Insecure,
+    log: bool,
+) -> Result<String, UrlError> {
     let location = page_location();
     let page = location
         .as_ref()
         .map(|(protocol, href)| Page::new(protocol, href));
     let resolved = resolve(input, page.as_ref(), insecure, &BrowserParser)?;
-    if let Some(from) = &resolved.upgraded_from {
-        warn_upgrade_once(from, &resolved.url);
+    match &resolved.upgraded_from {
+        Some(from) if log => warn_upgrade_once(from, &resolved.url),
+        _ => {}
     }
     Ok(resolved.url)
 }

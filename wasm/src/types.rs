@@ -128,16 +128,16 @@ export interface DebugCounts {
 }
 
 export interface WsGuard {
-  onopen: ((this: WsGuard, ev: Event) => any) | null;
-  onmessage: ((this: WsGuard, ev: MessageEvent<string | Blob | ArrayBuffer>) => any) | null;
-  onclose: ((this: WsGuard, ev: WsGuardCloseEvent) => any) | null;
-  onerror: ((this: WsGuard, ev: Event) => any) | null;
-  onstatechange: ((this: WsGuard, ev: WsGuardEventMap["statechange"]) => any) | null;
-  onreconnecting: ((this: WsGuard, ev: WsGuardEventMap["reconnecting"]) => any) | null;
-  ondiagnosis: ((this: WsGuard, ev: WsGuardEventMap["diagnosis"]) => any) | null;
-  addEventListener<K extends keyof WsGuardEventMap>(type: K, listener: (this: WsGuard, ev: WsGuardEventMap[K]) => any, options?: boolean | AddEventListenerOptions): void;
+  onopen: ((ev: Event) => any) | null;
+  onmessage: ((ev: MessageEvent<string | Blob | ArrayBuffer>) => any) | null;
+  onclose: ((ev: WsGuardCloseEvent) => any) | null;
+  onerror: ((ev: Event) => any) | null;
+  onstatechange: ((ev: WsGuardEventMap["statechange"]) => any) | null;
+  onreconnecting: ((ev: WsGuardEventMap["reconnecting"]) => any) | null;
+  ondiagnosis: ((ev: WsGuardEventMap["diagnosis"]) => any) | null;
+  addEventListener<K extends keyof WsGuardEventMap>(type: K, listener: (ev: WsGuardEventMap[K]) => any, options?: boolean | AddEventListenerOptions): void;
   addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void;
-  removeEventListener<K extends keyof WsGuardEventMap>(type: K, listener: (this: WsGuard, ev: WsGuardEventMap[K]) => any, options?: boolean | EventListenerOptions): void;
+  removeEventListener<K extends keyof WsGuardEventMap>(type: K, listener: (ev: WsGuardEventMap[K]) => any, options?: boolean | EventListenerOptions): void;
   removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | EventListenerOptions): void;
 }
 "#;
