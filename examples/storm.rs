@@ -74,7 +74,8 @@ impl Storm {
         peak as f64 / CLIENTS as f64
     }
 
-    /// The table row, and the first-attempt peak and median for the summary line.
+    /// The table row, and the peak (all attempts) and median first attempt for the summary
+    /// line.
     fn row(&self) -> (String, f64, f64) {
         let peak = Self::peak_fraction(&self.attempts);
         let peak_first = Self::peak_fraction(&self.first_attempts);
@@ -92,7 +93,7 @@ impl Storm {
             ratio,
             peak_first * median_first / 50.0,
         );
-        (row, peak_first, median_first)
+        (row, peak, median_first)
     }
 }
 
@@ -196,16 +197,6 @@ fn main() {
             (0..CLIENTS as u64).map(|i| wsguard_client(i.wrapping_mul(0x9E37_79B9) ^ 0xA5A5)),
         ),
         Storm::new(
-            "full jitter on the first retry, equal after (formula, for comparison)",
-            (0..CLIENTS).map(|_| {
-                formula_client(&mut rng, |n, rng| {
-                    let ceiling = (1000.0 * 2f64.powi(n as i32)).min(30_000.0);
-                    let low = if n == 0 { 0.0 } else { ceiling / 2.0 };
-                    low + random(rng) * (ceiling - low)
-                })
-            }),
-        ),
-        Storm::new(
             "socket.io-client",
             (0..CLIENTS).map(|_| {
                 formula_client(&mut rng, |n, rng| {
@@ -251,12 +242,13 @@ fn main() {
     );
     println!("| client | peak attempts / 100 ms (all) | peak first attempts / 100 ms | median reconnected (ms) | p99 reconnected (ms) | median first attempt (ms) | total attempts | bound_ratio | bound_ratio (first attempts) |");
     println!("|---|---|---|---|---|---|---|---|---|");
-    // The bound is about first attempts: the summary line takes wsguard's first-attempt peak.
+    // The summary line takes wsguard's peak over all attempts (first attempts and retries
+    // alike), which can only be higher than the first-attempt peak the bound is about.
     let mut summary = None;
     for storm in &storms {
-        let (row, peak_first, median_first) = storm.row();
+        let (row, peak, median_first) = storm.row();
         println!("{row}");
-        summary.get_or_insert((peak_first, median_first));
+        summary.get_or_insert((peak, median_first));
     }
     if let Some((peak, median_first)) = summary {
         println!(

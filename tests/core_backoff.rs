@@ -131,3 +131,28 @@ fn rng_is_deterministic_per_seed() {
     assert!((0..1000).all(|_| rng.up_to(3) <= 3));
     assert_ne!(rng.up_to(u64::MAX), 0);
 }
+
+#[test]
+fn full_jitter_spreads_the_first_retry_and_narrows_later_ones() {
+    let backoff = Backoff::new(&Options::default());
+    let mut rng = Rng::new(99);
+    let first: Vec<u64> = (0..2000)
+        .map(|_| backoff.delay(0, false, &mut rng))
+        .collect();
+    assert!(
+        first.iter().any(|d| *d < 100),
+        "the first retry reaches down to 0"
+    );
+    assert!(first.iter().all(|d| *d <= 1000));
+    for retry in 1..8 {
+        let ceiling = backoff.ceiling(retry);
+        for _ in 0..500 {
+            let delay = backoff.delay(retry, false, &mut rng);
+            assert!(
+                (ceiling / 2..=ceiling).contains(&delay),
+                "retry {retry}: {delay} outside [{}, {ceiling}]",
+                ceiling / 2
+            );
+        }
+    }
+}
