@@ -27,7 +27,7 @@ export interface WsGuardOptions {
   maxDelayMs?: number;
   /** The delay ceiling grows by this factor per retry. Default 2. */
   factor?: number;
-  /** How a delay is drawn below its ceiling. Default "full" (uniform from 0). */
+  /** How a delay is drawn below its ceiling. Default "full": the first retry uniform from 0, later ones from the upper half. */
   jitter?: "full" | "equal" | "none";
   /** Retries after a loss before giving up; Infinity (default) never gives up, 0 never reconnects. */
   maxRetries?: number;
