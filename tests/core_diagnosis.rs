@@ -919,3 +919,23 @@ fn classify_close_rules() {
     );
     assert!(!never.will_retry && never.retry_in_ms.is_none());
 }
+
+#[test]
+fn classify_input_from_raw_values_names_the_wrong_key() {
+    use wsguard::core::options::RawValue;
+    let entry = |key: &str, value: RawValue| RawValue::Object(vec![(key.to_string(), value)]);
+    let err =
+        ClassifyInput::from_value(&entry("code", RawValue::String("1006".into()))).unwrap_err();
+    assert!(err.contains("\"code\""), "{err}");
+    let err =
+        ClassifyInput::from_value(&entry("probe", RawValue::String("maybe".into()))).unwrap_err();
+    assert!(err.contains("\"probe\"") && err.contains("tls-ok"), "{err}");
+    assert!(ClassifyInput::from_value(&RawValue::Number(1.0)).is_err());
+    let input = ClassifyInput::from_value(&RawValue::Object(vec![
+        ("openForMs".into(), RawValue::Number(12.6)),
+        ("online".into(), RawValue::Null),
+        ("unknownKey".into(), RawValue::Bool(true)),
+    ]))
+    .unwrap();
+    assert_eq!((input.open_for_ms, input.online), (13, true));
+}

@@ -767,8 +767,7 @@ impl Inner {
         {
             web_sys::console::warn_1(&diagnosis.console_text().into());
         }
-        let serializer = serde_wasm_bindgen::Serializer::new().serialize_missing_as_null(true);
-        let detail = serde::Serialize::serialize(&diagnosis, &serializer).unwrap_or(JsValue::NULL);
+        let detail = events::diagnosis_detail(&diagnosis);
         driver.last_diagnosis = detail.clone();
         events::custom("diagnosis", &detail)
     }

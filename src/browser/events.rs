@@ -12,6 +12,7 @@ use web_sys::{
     CloseEvent, CloseEventInit, CustomEvent, CustomEventInit, Event, MessageEvent, MessageEventInit,
 };
 
+use crate::core::diagnosis::Diagnosis;
 use crate::core::machine::Millis;
 
 /// An event with no payload (`open`, `error`).
@@ -96,6 +97,35 @@ pub fn reconnecting(attempt: u32, delay_ms: Millis) -> Event {
             ("delayMs", (delay_ms as f64).into()),
         ]),
     )
+}
+
+/// A diagnosis as the plain JS object of the `diagnosis` event's `detail`.
+///
+/// ```no_run
+/// # let diagnosis: wsguard::core::diagnosis::Diagnosis = unimplemented!();
+/// let detail = wsguard::browser::events::diagnosis_detail(&diagnosis);
+/// ```
+pub fn diagnosis_detail(diagnosis: &Diagnosis) -> JsValue {
+    let retry_in_ms = diagnosis
+        .retry_in_ms
+        .map_or(JsValue::NULL, |ms| (ms as f64).into());
+    object(&[
+        ("kind", diagnosis.kind.as_str().into()),
+        ("summary", diagnosis.summary.as_ref().into()),
+        ("advice", diagnosis.advice.into()),
+        ("code", diagnosis.code.into()),
+        ("reason", diagnosis.reason.as_str().into()),
+        ("wasClean", diagnosis.was_clean.into()),
+        ("wasOpen", diagnosis.was_open.into()),
+        ("openForMs", (diagnosis.open_for_ms as f64).into()),
+        ("idleForMs", (diagnosis.idle_for_ms as f64).into()),
+        ("pageSecure", diagnosis.page_secure.into()),
+        ("url", diagnosis.url.as_str().into()),
+        ("attempt", diagnosis.attempt.into()),
+        ("probe", diagnosis.probe.as_str().into()),
+        ("willRetry", diagnosis.will_retry.into()),
+        ("retryInMs", retry_in_ms),
+    ])
 }
 
 /// A plain object from `(key, value)` pairs.

@@ -15,6 +15,7 @@ pub mod client;
 pub mod environment;
 pub mod events;
 pub mod guards;
+pub mod js_value;
 pub mod payload;
 pub mod probe;
 pub mod socket;

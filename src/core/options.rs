@@ -37,10 +37,10 @@ const MAX_SAFE_INTEGER: u64 = 9_007_199_254_740_991;
 
 /// The most entries an array or object in the options may have before it is refused
 /// unread.
-const MAX_RAW_ITEMS: usize = 1024;
+pub const MAX_RAW_ITEMS: usize = 1024;
 
 /// How deeply arrays and objects may nest in the options (the deepest legal one is 2).
-const MAX_RAW_DEPTH: u8 = 8;
+pub const MAX_RAW_DEPTH: u8 = 8;
 
 /// The most sub-protocols `protocols` may list.
 const MAX_PROTOCOLS: usize = 64;
@@ -211,10 +211,31 @@ impl Options {
     pub fn from_deserializer<'de, D: Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, OptionsError> {
-        let raw = deserializer
-            .deserialize_any(TopLevel)
+        let raw = RawValue::deserialize(deserializer)
             .map_err(|e| OptionsError::unreadable(&e.to_string()))?;
-        validate(raw)
+        Self::from_value(raw)
+    }
+
+    /// Validates options given as a [`RawValue`] (the browser driver builds one straight
+    /// from the JS object). `Null` gives the defaults; anything but an object is a type error.
+    ///
+    /// ```
+    /// use wsguard::core::options::{Options, RawValue};
+    /// let raw = RawValue::Object(vec![("maxRetries".into(), RawValue::Number(3.0))]);
+    /// assert_eq!(Options::from_value(raw).unwrap().max_retries, Some(3));
+    /// assert!(Options::from_value(RawValue::Number(5.0)).is_err());
+    /// ```
+    pub fn from_value(raw: RawValue) -> Result<Self, OptionsError> {
+        match raw {
+            RawValue::Null => Ok(Self::default()),
+            RawValue::Object(entries) => validate(RawOptions::from_entries(entries)?),
+            other => Err(OptionsError::new(
+                ErrorKind::Type,
+                "options",
+                "an options object (or undefined)",
+                &describe(&other),
+            )),
+        }
     }
 }
 
@@ -297,6 +318,22 @@ impl OptionsError {
         }
     }
 
+    /// The error for arrays or objects nested deeper than [`MAX_RAW_DEPTH`], for readers that
+    /// build a [`RawValue`] themselves.
+    ///
+    /// ```
+    /// use wsguard::core::options::{ErrorKind, OptionsError};
+    /// assert_eq!(OptionsError::too_deep().kind(), ErrorKind::Type);
+    /// ```
+    pub fn too_deep() -> Self {
+        Self {
+            kind: ErrorKind::Type,
+            option: String::new(),
+            message: "wsguard: invalid options: the options nest arrays or objects too deeply"
+                .to_string(),
+        }
+    }
+
     fn new(kind: ErrorKind, option: &str, expected: &str, got: &str) -> Self {
         Self {
             kind,
@@ -329,19 +366,34 @@ impl fmt::Display for OptionsError {
 
 impl std::error::Error for OptionsError {}
 
-/// A value as JS gave it, before validation.
+/// A value as JS gave it, before validation: what [`Options::from_value`] reads.
+///
+/// ```
+/// use wsguard::core::options::RawValue;
+/// let value = RawValue::Array(vec![RawValue::String("chat".into())]);
+/// assert_ne!(value, RawValue::Null);
+/// ```
 #[derive(Clone, Debug, PartialEq)]
-enum RawValue {
+pub enum RawValue {
+    /// `null` or `undefined`.
     Null,
+    /// A boolean.
     Bool(bool),
+    /// A number.
     Number(f64),
+    /// A string.
     String(String),
+    /// An array, with at most [`MAX_RAW_ITEMS`] items.
     Array(Vec<RawValue>),
+    /// An object's own entries, at most [`MAX_RAW_ITEMS`] of them.
     Object(Vec<(String, RawValue)>),
     /// An array or object with more than [`MAX_RAW_ITEMS`] entries, left unread.
     TooLarge {
+        /// How many entries it had.
         items: usize,
     },
+    /// Anything else (a function, a symbol, a bigint…), described by its JS type.
+    Other(&'static str),
 }
 
 /// Reads one [`RawValue`] at a nesting depth.
@@ -457,81 +509,63 @@ impl<'de> Visitor<'de> for RawSeed {
 }
 
 /// The options object as JS gave it: every field optional and loosely typed.
-#[derive(Default, Deserialize)]
-#[serde(
-    rename_all = "camelCase",
-    deny_unknown_fields,
-    default,
-    expecting = "an options object"
-)]
+#[derive(Default)]
 struct RawOptions {
-    #[serde(deserialize_with = "present")]
     min_delay_ms: Option<RawValue>,
-    #[serde(deserialize_with = "present")]
     max_delay_ms: Option<RawValue>,
-    #[serde(deserialize_with = "present")]
     factor: Option<RawValue>,
-    #[serde(deserialize_with = "present")]
     jitter: Option<RawValue>,
-    #[serde(deserialize_with = "present")]
     max_retries: Option<RawValue>,
-    #[serde(deserialize_with = "present")]
     connect_timeout_ms: Option<RawValue>,
-    #[serde(deserialize_with = "present")]
     stable_after_ms: Option<RawValue>,
-    #[serde(deserialize_with = "present")]
     max_buffered_messages: Option<RawValue>,
-    #[serde(deserialize_with = "present")]
     max_buffered_bytes: Option<RawValue>,
-    #[serde(deserialize_with = "present")]
     heartbeat: Option<RawValue>,
-    #[serde(deserialize_with = "present")]
     protocols: Option<RawValue>,
-    #[serde(deserialize_with = "present")]
     binary_type: Option<RawValue>,
-    #[serde(deserialize_with = "present")]
     insecure: Option<RawValue>,
-    #[serde(deserialize_with = "present")]
     probe: Option<RawValue>,
-    #[serde(deserialize_with = "present")]
     fatal_codes: Option<RawValue>,
-    #[serde(deserialize_with = "present")]
     log: Option<RawValue>,
 }
 
-/// Reads a field that is present. Through `deserialize_any` rather than `Option`'s own
-/// `deserialize_option`, which some deserializers do not support; `null` and `undefined`
-/// become [`RawValue::Null`], which [`given`] treats as absent.
-fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<RawValue>, D::Error> {
-    RawValue::deserialize(deserializer).map(Some)
-}
+/// Every option's name, for the error about an unknown key.
+const OPTION_NAMES: &str = "minDelayMs, maxDelayMs, factor, jitter, maxRetries, connectTimeoutMs, stableAfterMs, maxBufferedMessages, maxBufferedBytes, heartbeat, protocols, binaryType, insecure, probe, fatalCodes, log";
 
-/// Reads the options argument: an object, or `null`/`undefined` for the defaults.
-///
-/// The derived struct reader alone would also take an array as the fields in order.
-struct TopLevel;
-
-impl<'de> Visitor<'de> for TopLevel {
-    type Value = RawOptions;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an options object")
-    }
-
-    fn visit_none<E>(self) -> Result<RawOptions, E> {
-        Ok(RawOptions::default())
-    }
-
-    fn visit_unit<E>(self) -> Result<RawOptions, E> {
-        Ok(RawOptions::default())
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<RawOptions, D::Error> {
-        deserializer.deserialize_any(self)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawOptions, A::Error> {
-        RawOptions::deserialize(de::value::MapAccessDeserializer::new(map))
+impl RawOptions {
+    /// Sorts an object's entries into the known options; an unknown key is a type error.
+    fn from_entries(entries: Vec<(String, RawValue)>) -> Result<Self, OptionsError> {
+        let mut raw = Self::default();
+        for (key, value) in entries {
+            let slot = match key.as_str() {
+                "minDelayMs" => &mut raw.min_delay_ms,
+                "maxDelayMs" => &mut raw.max_delay_ms,
+                "factor" => &mut raw.factor,
+                "jitter" => &mut raw.jitter,
+                "maxRetries" => &mut raw.max_retries,
+                "connectTimeoutMs" => &mut raw.connect_timeout_ms,
+                "stableAfterMs" => &mut raw.stable_after_ms,
+                "maxBufferedMessages" => &mut raw.max_buffered_messages,
+                "maxBufferedBytes" => &mut raw.max_buffered_bytes,
+                "heartbeat" => &mut raw.heartbeat,
+                "protocols" => &mut raw.protocols,
+                "binaryType" => &mut raw.binary_type,
+                "insecure" => &mut raw.insecure,
+                "probe" => &mut raw.probe,
+                "fatalCodes" => &mut raw.fatal_codes,
+                "log" => &mut raw.log,
+                unknown => {
+                    return Err(OptionsError::new(
+                        ErrorKind::Type,
+                        unknown,
+                        &concat(&["absent: the options are ", OPTION_NAMES]),
+                        "a value",
+                    ))
+                }
+            };
+            *slot = Some(value);
+        }
+        Ok(raw)
     }
 }
 
@@ -873,6 +907,7 @@ fn describe(value: &RawValue) -> String {
         RawValue::TooLarge { items } => {
             concat(&["an array or object of ", &items.to_string(), " items"])
         }
+        RawValue::Other(js_type) => concat(&["a ", js_type]),
     }
 }
 

@@ -403,7 +403,8 @@ impl Drop for WsGuard {
 
 /// Options from a JS value (`undefined` and `null` give the defaults).
 fn read_options(value: &JsValue) -> Result<Options, JsValue> {
-    Options::from_deserializer(serde_wasm_bindgen::Deserializer::from(value.clone()))
+    wsguard::browser::js_value::to_raw(value)
+        .and_then(Options::from_value)
         .map_err(|error| options_error(&error))
 }
 

@@ -15,17 +15,40 @@ mod guard;
 mod handlers;
 mod types;
 
-use serde::Deserialize;
 use wasm_bindgen::prelude::*;
+use wsguard::browser::js_value::{named, to_raw};
+use wsguard::core::diagnosis::ClassifyInput;
+use wsguard::core::options::RawValue;
 use wsguard::core::url::Insecure;
 
 pub use guard::WsGuard;
 
-/// Options of `resolveUrl`.
-#[derive(Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
-struct ResolveOptions {
-    insecure: Insecure,
+/// The `insecure` policy from `resolveUrl`'s options: `{ insecure? }`, `null` or `undefined`.
+fn resolve_options(options: &JsValue) -> Result<Insecure, JsValue> {
+    let refuse = |what: &str| {
+        errors::type_error(&["wsguard: invalid options for resolveUrl: ", what].concat())
+    };
+    let entries = match to_raw(options) {
+        Ok(RawValue::Null) => return Ok(Insecure::default()),
+        Ok(RawValue::Object(entries)) => entries,
+        _ => return Err(refuse("expected an object such as { insecure: \"error\" }")),
+    };
+    let mut insecure = Insecure::default();
+    for (key, value) in entries {
+        match (key.as_str(), value) {
+            ("insecure", RawValue::Null) => {}
+            ("insecure", RawValue::String(name)) if Insecure::parse(&name).is_some() => {
+                insecure = Insecure::parse(&name).unwrap_or_default();
+            }
+            ("insecure", _) => {
+                return Err(refuse(
+                    "insecure must be \"upgrade\", \"error\" or \"allow\"",
+                ))
+            }
+            (unknown, _) => return Err(refuse(&["unknown option \"", unknown, "\""].concat())),
+        }
+    }
+    Ok(insecure)
 }
 
 /// Resolves `input` to the WebSocket URL wsguard would open on this page: `wss:` on an HTTPS
@@ -48,21 +71,8 @@ pub fn resolve_url(
             .concat(),
         ));
     };
-    let options: ResolveOptions = if options.is_undefined() || options.is_null() {
-        ResolveOptions::default()
-    } else {
-        serde_wasm_bindgen::from_value(options.clone()).map_err(|err| {
-            errors::type_error(
-                &[
-                    "wsguard: invalid options for resolveUrl: ",
-                    &err.to_string(),
-                ]
-                .concat(),
-            )
-        })?
-    };
-    wsguard::resolve_url(&input, options.insecure)
-        .map_err(|err| errors::type_error(&err.to_string()))
+    let insecure = resolve_options(options)?;
+    wsguard::resolve_url(&input, insecure).map_err(|err| errors::type_error(&err.to_string()))
 }
 
 /// Live counts of what every client holds on to (listeners, timers, sockets, closures), for
@@ -90,22 +100,9 @@ pub fn debug_counts() -> JsValue {
 pub fn classify_close(
     #[wasm_bindgen(unchecked_param_type = "ClassifyInput")] input: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let input: wsguard::core::diagnosis::ClassifyInput = if input.is_undefined() || input.is_null()
-    {
-        Default::default()
-    } else {
-        serde_wasm_bindgen::from_value(input).map_err(|err| {
-            errors::type_error(
-                &[
-                    "wsguard: invalid input for classifyClose: ",
-                    &err.to_string(),
-                ]
-                .concat(),
-            )
-        })?
-    };
+    let raw =
+        named(&input, &ClassifyInput::KEYS).map_err(|err| errors::type_error(&err.to_string()))?;
+    let input = ClassifyInput::from_value(&raw).map_err(|message| errors::type_error(&message))?;
     let diagnosis = wsguard::core::diagnosis::classify_close(&input);
-    let serializer = serde_wasm_bindgen::Serializer::new().serialize_missing_as_null(true);
-    serde::Serialize::serialize(&diagnosis, &serializer)
-        .map_err(|err| errors::type_error(&err.to_string()))
+    Ok(wsguard::browser::events::diagnosis_detail(&diagnosis))
 }

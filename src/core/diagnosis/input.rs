@@ -6,6 +6,7 @@ use serde::Deserialize;
 
 use super::{classify, is_wss, Diagnosis, Facts, Probe};
 use crate::core::machine::{CloseCause, CloseInfo, Millis};
+use crate::core::options::RawValue;
 
 /// What a page can observe about a close on its own socket: the input of a later JS
 /// `classifyClose(...)`.
@@ -227,5 +228,135 @@ impl<'de> Visitor<'de> for MillisVisitor {
 
     fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_any(self)
+    }
+}
+
+impl ClassifyInput {
+    /// The keys [`ClassifyInput::from_value`] reads, as JS names them.
+    ///
+    /// ```
+    /// use wsguard::core::diagnosis::ClassifyInput;
+    /// assert!(ClassifyInput::KEYS.contains(&"wasClean"));
+    /// ```
+    pub const KEYS: [&'static str; 17] = [
+        "code",
+        "reason",
+        "wasClean",
+        "wasOpen",
+        "openForMs",
+        "idleForMs",
+        "lifetimeMs",
+        "url",
+        "pageSecure",
+        "online",
+        "errored",
+        "probe",
+        "closedByApp",
+        "mixedContent",
+        "heartbeat",
+        "previousIdleMs",
+        "attempt",
+    ];
+
+    /// Reads the input from an object's entries (the browser driver reads [`Self::KEYS`] off
+    /// the JS object, so a `CloseEvent`'s own getters count). `Null` entries and unknown keys
+    /// are ignored; a value of the wrong type is an error naming the key.
+    ///
+    /// ```
+    /// use wsguard::core::diagnosis::{classify_close, ClassifyInput, Kind};
+    /// use wsguard::core::options::RawValue;
+    /// let raw = RawValue::Object(vec![
+    ///     ("code".into(), RawValue::Number(1008.0)),
+    ///     ("wasClean".into(), RawValue::Bool(true)),
+    ///     ("wasOpen".into(), RawValue::Bool(true)),
+    /// ]);
+    /// let input = ClassifyInput::from_value(&raw).unwrap();
+    /// assert_eq!(classify_close(&input).kind, Kind::ServerClosed);
+    /// ```
+    pub fn from_value(value: &RawValue) -> Result<Self, String> {
+        let mut input = Self::default();
+        let entries =
+            match value {
+                RawValue::Null => return Ok(input),
+                RawValue::Object(entries) => entries,
+                _ => return Err(
+                    "wsguard: classifyClose() takes an object (for example a CloseEvent's fields)"
+                        .into(),
+                ),
+            };
+        for (key, value) in entries {
+            if *value == RawValue::Null {
+                continue;
+            }
+            match key.as_str() {
+                "code" => input.code = whole(key, value, u16::MAX.into())? as u16,
+                "attempt" => input.attempt = whole(key, value, u32::MAX.into())? as u32,
+                "reason" => input.reason = text(key, value)?,
+                "url" => input.url = text(key, value)?,
+                "wasClean" => input.was_clean = flag(key, value)?,
+                "wasOpen" => input.was_open = flag(key, value)?,
+                "pageSecure" => input.page_secure = flag(key, value)?,
+                "online" => input.online = flag(key, value)?,
+                "errored" => input.errored = flag(key, value)?,
+                "closedByApp" => input.closed_by_app = flag(key, value)?,
+                "mixedContent" => input.mixed_content = flag(key, value)?,
+                "heartbeat" => input.heartbeat = flag(key, value)?,
+                "openForMs" => input.open_for_ms = duration(key, value)?,
+                "idleForMs" => input.idle_for_ms = duration(key, value)?,
+                "lifetimeMs" => input.lifetime_ms = duration(key, value)?,
+                "previousIdleMs" => input.previous_idle_ms = Some(duration(key, value)?),
+                "probe" => {
+                    input.probe = match value {
+                        RawValue::String(name) if name == "tls-ok" => Probe::TlsOk,
+                        RawValue::String(name) if name == "tls-failed" => Probe::TlsFailed,
+                        RawValue::String(name) if name == "skipped" => Probe::Skipped,
+                        _ => return Err(wrong(key, "\"tls-ok\", \"tls-failed\" or \"skipped\"")),
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(input)
+    }
+}
+
+/// The error for `key` holding something other than `expected`.
+fn wrong(key: &str, expected: &str) -> String {
+    [
+        "wsguard: classifyClose() input \"",
+        key,
+        "\" must be ",
+        expected,
+    ]
+    .concat()
+}
+
+fn flag(key: &str, value: &RawValue) -> Result<bool, String> {
+    match value {
+        RawValue::Bool(flag) => Ok(*flag),
+        _ => Err(wrong(key, "a boolean")),
+    }
+}
+
+fn text(key: &str, value: &RawValue) -> Result<String, String> {
+    match value {
+        RawValue::String(text) => Ok(text.clone()),
+        _ => Err(wrong(key, "a string")),
+    }
+}
+
+/// A whole number from 0 to `max`.
+fn whole(key: &str, value: &RawValue, max: u64) -> Result<u64, String> {
+    match value {
+        RawValue::Number(n) if n.fract() == 0.0 && *n >= 0.0 && *n <= max as f64 => Ok(*n as u64),
+        _ => Err(wrong(key, "a whole number in range")),
+    }
+}
+
+/// A duration in milliseconds: fractions round, and `as` saturates (NaN and negatives are 0).
+fn duration(key: &str, value: &RawValue) -> Result<Millis, String> {
+    match value {
+        RawValue::Number(n) => Ok(n.round() as Millis),
+        _ => Err(wrong(key, "a number of milliseconds")),
     }
 }
