@@ -21,7 +21,9 @@ use crate::core::machine::Millis;
 /// let event = wsguard::browser::events::plain("error");
 /// ```
 pub fn plain(event_type: &str) -> Event {
-    Event::new(event_type).unwrap_throw_free()
+    // `new Event(type)` only throws without a type, which never happens here; fall back to a
+    // bare object rather than panicking.
+    Event::new(event_type).unwrap_or_else(|_| Object::new().unchecked_into())
 }
 
 /// A `message` event with the same `data`, `origin` and `lastEventId` as the socket's.
@@ -135,16 +137,4 @@ fn object(entries: &[(&str, JsValue)]) -> JsValue {
         let _ = Reflect::set(&object, &JsValue::from_str(key), value);
     }
     object.into()
-}
-
-/// `Event::new` only throws for a missing type, which never happens here; fall back to a
-/// bare `Event` value rather than panicking.
-trait UnwrapThrowFree {
-    fn unwrap_throw_free(self) -> Event;
-}
-
-impl UnwrapThrowFree for Result<Event, JsValue> {
-    fn unwrap_throw_free(self) -> Event {
-        self.unwrap_or_else(|_| Object::new().unchecked_into())
-    }
 }

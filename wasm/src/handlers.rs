@@ -37,17 +37,20 @@ impl Handlers {
     pub fn get(&self, event_type: &str) -> JsValue {
         let slots = self.slots.borrow();
         index(event_type)
-            .and_then(|i| slots[i].as_ref())
+            .and_then(|i| slots.get(i))
+            .and_then(Option::as_ref)
             .and_then(|slot| slot.handler.borrow().clone())
             .map_or(JsValue::NULL, Into::into)
     }
 
     /// Sets (a function) or clears (anything else, as browsers do) the handler.
     pub fn set(&self, target: &EventTarget, event_type: &'static str, value: &JsValue) {
-        let Some(i) = index(event_type) else { return };
         let handler = value.dyn_ref::<Function>().cloned();
         let mut slots = self.slots.borrow_mut();
-        match &slots[i] {
+        let Some(slot) = index(event_type).and_then(|i| slots.get_mut(i)) else {
+            return;
+        };
+        match slot {
             Some(slot) => *slot.handler.borrow_mut() = handler,
             None => {
                 let shared = Rc::new(RefCell::new(handler));
@@ -65,7 +68,7 @@ impl Handlers {
                         }
                     }
                 });
-                slots[i] = Some(Slot {
+                *slot = Some(Slot {
                     handler: shared,
                     _listener: listener,
                 });
