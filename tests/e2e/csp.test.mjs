@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { after, before, describe, test } from "node:test";
 import { WebSocketServer } from "ws";
 import { launchChromium } from "./support/browser.mjs";
+import { packageEntry } from "./support/wsguard-entry.mjs";
 
 const pkgDir = join(fileURLToPath(new URL("../..", import.meta.url)), "pkg");
 const TYPES = { ".js": "text/javascript; charset=utf-8", ".wasm": "application/wasm", ".json": "application/json" };
@@ -29,16 +30,18 @@ const POLICIES = {
 };
 
 // The page's only script: record CSP violations, load the package, echo once, publish the result.
-const APP = `
+const app = (entry) => `
 const violations = [];
 document.addEventListener("securitypolicyviolation", (e) => {
   violations.push(e.effectiveDirective + " " + (e.blockedURI || "(inline)"));
 });
-const result = { stage: "import", violations };
+const result = { stage: "start", violations };
 try {
-  const wsguard = await import("/pkg/wsguard.js");
+  // The package's main entry (index.js) instantiates the WebAssembly on import; the bare
+  // wasm-bindgen module needs its init().
   result.stage = "init";
-  await wsguard.default();
+  const wsguard = await import("${entry}");
+  if ("${entry}".endsWith("/wsguard.js")) await wsguard.default();
   result.stage = "connect";
   const guard = new wsguard.WsGuard("/echo", { minDelayMs: 200, maxDelayMs: 200, log: false });
   result.url = guard.url;
@@ -66,6 +69,7 @@ window.cspResult = result;
 let server;
 let origin;
 let browser;
+let entry;
 
 before(async () => {
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
@@ -77,7 +81,7 @@ before(async () => {
       res.writeHead(200, { "content-type": "text/html; charset=utf-8", "content-security-policy": policy });
       res.end('<!doctype html><html><head><meta charset="utf-8"><title>csp</title><script type="module" src="/app.js"></script></head><body></body></html>');
     } else if (url.pathname === "/app.js") {
-      res.writeHead(200, { "content-type": TYPES[".js"], "cache-control": "no-store" }).end(APP);
+      res.writeHead(200, { "content-type": TYPES[".js"], "cache-control": "no-store" }).end(app(entry));
     } else if (url.pathname.startsWith("/pkg/")) {
       let file;
       try {
@@ -99,6 +103,8 @@ before(async () => {
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   origin = `http://127.0.0.1:${server.address().port}`;
   browser = await launchChromium();
+  entry = await packageEntry();
+  console.log(`csp: testing the package entry ${entry}`);
 });
 
 after(async () => {
@@ -145,7 +151,7 @@ describe("Content-Security-Policy", () => {
 
   test("without 'wasm-unsafe-eval' the module fails to instantiate", async () => {
     const result = await underPolicy("no-wasm-unsafe-eval");
-    assert.equal(result.stage, "init", "the JS glue loads, the WebAssembly does not");
+    assert.equal(result.stage, "init", "the WebAssembly does not load");
     assert.match(result.error, /CompileError|wasm-unsafe-eval|WebAssembly/);
     assert.ok(result.violations.some((v) => v.startsWith("script-src")), JSON.stringify(result.violations));
     console.log(`csp: without 'wasm-unsafe-eval': ${result.error}`);

@@ -5,7 +5,14 @@
 //   (a) a message send() accepted while the client was NOT open (so it was queued) reaches the
 //       server exactly once, after a reconnect. A message handed to an OPEN socket that then dies
 //       may be lost (the browser gives no delivery receipt): those are counted apart, as
-//       in_flight_lost, and not held against wsguard;
+//       in_flight_lost, and not held against wsguard. The same holds for queued messages that
+//       wsguard flushed on open to a socket that died before the server read them (the chaos
+//       server may cut a connection 50 ms after accepting it; on a loaded machine the page's
+//       `open` may come later than that). To tell those apart soundly, each client sends a marker
+//       from its `open` listener: wsguard hands its queue to the socket before it dispatches
+//       `open`, in the same task, so the marker follows the flush on the same socket. A queued
+//       message missing at the server counts as lost (wsguard's fault) when the marker of the
+//       open that flushed it arrived, and as flushed_lost (the socket's) when it did not;
 //   (b) per client, the server never sees a duplicate and sequence numbers only increase;
 //   (c) a client never uses two sockets at once. Checked two ways:
 //       - server side (sound against timing): a message arriving on an older connection of a
@@ -27,6 +34,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { startChaos } from "../servers/chaos.mjs";
 import { launchChromium } from "./support/browser.mjs";
+import { loadInPage, packageEntry } from "./support/wsguard-entry.mjs";
 
 const SECONDS = Number(process.env.WSGUARD_SOAK_SECONDS ?? 45);
 const CLIENTS = Number(process.env.WSGUARD_SOAK_CLIENTS ?? 4);
@@ -70,20 +78,7 @@ async function openPage(context) {
     if (message.type() === "error" && TRAP.test(message.text())) consoleErrors.push(message.text());
   });
   await page.goto(`${chaos.origin}/`);
-  // pkg/ may be missing for a moment while another job rebuilds it: retry the import briefly.
-  await page.evaluate(async () => {
-    for (let i = 0; ; i++) {
-      try {
-        const module = await import(`/pkg/wsguard.js?try=${i}`);
-        await module.default();
-        window.wsguard = module;
-        return;
-      } catch (error) {
-        if (i >= 20) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 1000));
-      }
-    }
-  });
+  await loadInPage(page, await packageEntry());
   return { page, pageErrors, consoleErrors };
 }
 
@@ -121,8 +116,19 @@ test(`soak: ${CLIENTS} clients for ${SECONDS} s against the chaos server`, { tim
         });
         // marks[i] is the fate of seq i+1 on the client: "o" accepted while open, "q" accepted
         // while not open (queued), "x" refused by send().
-        const client = { id, guard, seq: 0, marks: [], refused: {}, opens: 0, closes: 0, codes: {} };
-        guard.addEventListener("open", () => (client.opens += 1));
+        const client = { id, guard, seq: 0, marks: [], openSeqs: [], refused: {}, opens: 0, closes: 0, codes: {} };
+        // wsguard hands its queue to the socket before it dispatches `open`, in the same task:
+        // a marker sent from the listener follows the flushed messages on the same socket, so
+        // its arrival proves the server read the whole flush.
+        guard.addEventListener("open", () => {
+          client.opens += 1;
+          client.openSeqs.push(client.seq);
+          try {
+            guard.send(`${id}:open:${client.opens}`);
+          } catch (error) {
+            noteTrap("send", error);
+          }
+        });
         guard.addEventListener("close", (event) => {
           client.closes += 1;
           client.codes[event.code] = (client.codes[event.code] ?? 0) + 1;
@@ -231,6 +237,7 @@ test(`soak: ${CLIENTS} clients for ${SECONDS} s against the chaos server`, { tim
       clients: soak.clients.map((c) => ({
         id: c.id,
         marks: c.marks.join(""),
+        openSeqs: c.openSeqs,
         refused: c.refused,
         opens: c.opens,
         closes: c.closes,
@@ -244,17 +251,21 @@ test(`soak: ${CLIENTS} clients for ${SECONDS} s against the chaos server`, { tim
   let delivered = 0;
   let lost = 0;
   let inFlightLost = 0;
+  let flushedLost = 0;
   let duplicated = 0;
   let reordered = 0;
   let refused = 0;
   let interleaved = 0;
   const details = [];
   for (const client of final.clients) {
-    const received = chaos.received(client.id).map((text) => {
-      const [id, seq] = text.split(":");
+    const markers = new Set();
+    const received = [];
+    for (const text of chaos.received(client.id)) {
+      const [id, seq, open] = text.split(":");
       assert.equal(id, client.id, `the server filed a message of ${id} under ${client.id}`);
-      return Number(seq);
-    });
+      if (seq === "open") markers.add(Number(open));
+      else received.push(Number(seq));
+    }
     const seen = new Set();
     let last = 0;
     for (const seq of received) {
@@ -264,7 +275,18 @@ test(`soak: ${CLIENTS} clients for ${SECONDS} s against the chaos server`, { tim
       last = Math.max(last, seq);
     }
     delivered += seen.size;
-    const missing = { q: [], o: [] };
+    const missing = { q: [], o: [], flushed: [] };
+    // The open (1-based) whose flush carried queued message `seq`: the first open after it.
+    const flushedBy = (seq) => {
+      let low = 0;
+      let high = client.openSeqs.length;
+      while (low < high) {
+        const mid = (low + high) >> 1;
+        if (client.openSeqs[mid] >= seq) high = mid;
+        else low = mid + 1;
+      }
+      return low < client.openSeqs.length ? low + 1 : null;
+    };
     [...client.marks].forEach((mark, i) => {
       const seq = i + 1;
       if (mark === "x") {
@@ -272,11 +294,26 @@ test(`soak: ${CLIENTS} clients for ${SECONDS} s against the chaos server`, { tim
         return;
       }
       sent += 1;
-      if (!seen.has(seq)) missing[mark].push(seq);
+      if (seen.has(seq)) return;
+      // A queued message flushed on a socket that died before the server read its open marker
+      // is lost for the same reason as one sent while open: the browser gives no receipt. If the
+      // marker arrived, the flush arrived before it (one socket, in order), so the message was
+      // never flushed: wsguard lost it.
+      const open = mark === "q" ? flushedBy(seq) : null;
+      if (mark === "q" && open !== null && !markers.has(open)) missing.flushed.push(seq);
+      else missing[mark].push(seq);
     });
     lost += missing.q.length;
     inFlightLost += missing.o.length;
+    flushedLost += missing.flushed.length;
     const stats = chaos.stats(client.id) ?? {};
+    // The connections that never received their open marker: the socket died before the
+    // page's open listener ran (or before the marker got through). By fate and lifetime.
+    const texts = chaos.received(client.id);
+    const unmarked = chaos
+      .connections(client.id)
+      .filter((c) => !c.indexes.some((i) => texts[i].includes(":open:")))
+      .map((c) => `${c.fate}/${c.closedAt === null ? "open" : c.closedAt - c.acceptedAt}ms/${c.messages}msg`);
     interleaved += stats.interleavedConnections ?? 0;
     details.push({
       id: client.id,
@@ -285,6 +322,9 @@ test(`soak: ${CLIENTS} clients for ${SECONDS} s against the chaos server`, { tim
       received: received.length,
       lostQueued: missing.q.slice(0, 20),
       lostInFlight: missing.o.length,
+      lostInFlush: missing.flushed.length,
+      markers: markers.size,
+      unmarked: unmarked.slice(0, 12),
       opens: client.opens,
       closes: client.closes,
       codes: client.codes,
@@ -302,7 +342,9 @@ test(`soak: ${CLIENTS} clients for ${SECONDS} s against the chaos server`, { tim
     `soak: sockets sampled ${final.samples} times, max ${final.maxSockets}; server-side interleaved connections ${interleaved}; refused sends ${refused}`,
   );
   console.log(`soak: debugCounts baseline ${JSON.stringify(final.baseline)} after close() ${JSON.stringify(final.afterClose)} after free() ${JSON.stringify(final.afterFree)}`);
-  console.log(`soak: in_flight_lost=${inFlightLost} (sent while open on a socket that then died)`);
+  console.log(
+    `soak: in_flight_lost=${inFlightLost} (sent while open on a socket that then died) flushed_lost=${flushedLost} (queued, flushed on open to a socket that died before the server read the flush)`,
+  );
   console.log(
     `soak: clients=${final.clients.length} sent=${sent} delivered=${delivered} lost=${lost} duplicated=${duplicated} reordered=${reordered} traps=${traps} double_sockets=${doubleSockets}`,
   );

@@ -107,6 +107,7 @@ export async function startChaos({
         interleaved: 0,
         interleavedSerials: new Set(),
         closeCodes: {},
+        log: [],
       };
       perClient.set(client, entry);
     }
@@ -188,7 +189,18 @@ export async function startChaos({
 
   function accept(ws, client, plan) {
     const entry = record(client);
-    const connection = { serial: ++serial, messages: 0 };
+    const connection = {
+      serial: ++serial,
+      fate: plan.fate,
+      plannedMs: plan.lifetimeMs,
+      delayMs: plan.delayMs,
+      acceptedAt: Date.now(),
+      closedAt: null,
+      messages: 0,
+      // Indexes into received(client) of this connection's messages (arrival order).
+      indexes: [],
+    };
+    entry.log.push(connection);
     entry.connections += 1;
     entry.open += 1;
     entry.maxOpen = Math.max(entry.maxOpen, entry.open);
@@ -197,6 +209,7 @@ export async function startChaos({
       const text = data.toString();
       entry.messages.push(text);
       connection.messages += 1;
+      connection.indexes.push(entry.messages.length - 1);
       if (connection.serial < entry.newestWithMessage) {
         entry.interleaved += 1;
         entry.interleavedSerials.add(connection.serial);
@@ -207,6 +220,8 @@ export async function startChaos({
     });
     let fault = null;
     ws.on("close", (code) => {
+      connection.closedAt = Date.now();
+      connection.code = code;
       entry.open -= 1;
       entry.closeCodes[code] = (entry.closeCodes[code] ?? 0) + 1;
       if (fault) {
@@ -264,6 +279,11 @@ export async function startChaos({
         closeCodes: { ...entry.closeCodes },
       };
     },
+    /**
+     * Every accepted connection of `client`, in order: `{ serial, fate, plannedMs, delayMs,
+     * acceptedAt, closedAt, code, messages, indexes }` (indexes: positions in received(client)).
+     */
+    connections: (client) => (perClient.get(client)?.log ?? []).map((c) => ({ ...c, indexes: [...c.indexes] })),
     /** How many connections got each fate (`delayed` counts handshakes held back). */
     fates: () => ({ ...fates }),
     /** Ends the chaos: cancels pending faults; later connections are healthy for good. */
