@@ -1,0 +1,2 @@
+import { WebSocket } from "partysocket";
+export default WebSocket;

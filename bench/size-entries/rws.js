@@ -1,0 +1,2 @@
+import ReconnectingWebSocket from "reconnecting-websocket";
+export default ReconnectingWebSocket;
