@@ -302,7 +302,8 @@ const LIFECYCLE = [
     expect: { returns: true },
   },
   ...["reconnect()", "close()", "send(\"x\")", "binaryType = \"blob\"", "readyState"].map((call) => ({
-    // The message is not clear yet (see KNOWN_BUGS); what holds today is that it is an Error, not a trap.
+    // Through the main entry the message says the client was freed (cases below); through the raw
+    // wasm-bindgen entry it is "null pointer passed to rust". Either way an Error, never a trap.
     name: `after free(): ${call} throws an Error, not a trap`,
     run: `async (w, h) => {
       const g = new w.WsGuard("/echo");
