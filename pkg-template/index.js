@@ -43,6 +43,7 @@ function guard(fn, onFreed) {
   return {
     [fn.name || "guarded"](...args) {
       if (this != null && this.__wbg_ptr === 0) return onFreed();
+      if (!(this instanceof WsGuard)) throw new TypeError(`wsguard: WsGuard.prototype.${fn.name} called on an object that is not a WsGuard`);
       return fn.apply(this, args);
     },
   }[fn.name || "guarded"];

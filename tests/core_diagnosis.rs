@@ -101,6 +101,7 @@ impl Case {
             probe: self.probe,
             heartbeat: self.heartbeat,
             previous_idle_ms: self.previous_idle_ms,
+            open_error: None,
         };
         classify(&facts)
     }
@@ -938,4 +939,40 @@ fn classify_input_from_raw_values_names_the_wrong_key() {
     ]))
     .unwrap();
     assert_eq!((input.open_for_ms, input.online), (13, true));
+}
+
+#[test]
+fn an_open_error_the_driver_knows_is_in_the_summary() {
+    let close = CloseInfo {
+        socket: None,
+        code: 1006,
+        reason: String::new(),
+        was_clean: false,
+        cause: CloseCause::OpenFailed,
+        was_open: false,
+        open_for_ms: 0,
+        idle_for_ms: 0,
+        lifetime_ms: 0,
+        attempt: 0,
+        will_retry: true,
+        retry_in_ms: Some(500),
+        offline: false,
+        errored: false,
+    };
+    let facts = Facts {
+        open_error: Some("wsguard: the URL function failed: token service down"),
+        ..Facts::new(&close, "")
+    };
+    let diagnosis = classify(&facts);
+    assert_eq!(diagnosis.kind, Kind::Unreachable);
+    assert!(
+        diagnosis.summary.contains("token service down"),
+        "{}",
+        diagnosis.summary
+    );
+    assert!(
+        diagnosis.advice.contains("URL function"),
+        "{}",
+        diagnosis.advice
+    );
 }

@@ -38,7 +38,6 @@ use super::events;
 use super::guards::{Listener, Timer};
 use super::probe;
 use super::socket::{LiveSocket, SocketEvent};
-use super::tally::{Tally, What};
 use super::{environment, payload};
 use crate::core::buffer::SendError;
 use crate::core::diagnosis::{classify, Facts, Probe, ProbePlan, Streak};
@@ -101,6 +100,9 @@ enum Outbound {
     Core(CoreEvent),
     Message(MessageEvent),
     Error,
+    /// An attempt failed before a socket existed: the URL function threw or gave an unusable
+    /// URL, or the constructor threw. The `error` event carries it as `error`.
+    OpenFailed(JsValue),
     Unsent(Array),
     /// A diagnosis whose probe finished after its close event.
     Diagnosis(Event),
@@ -111,6 +113,7 @@ struct Ended {
     info: CloseInfo,
     url: String,
     mixed_content: bool,
+    open_error: Option<String>,
 }
 
 struct Inner {
@@ -121,13 +124,6 @@ struct Inner {
     draining: Cell<bool>,
     flushing: Cell<bool>,
     flush_scheduled: Cell<bool>,
-    microtask: RefCell<Option<Microtask>>,
-}
-
-/// The callback that dispatches deferred events from a microtask; one per client, reused.
-struct Microtask {
-    callback: Closure<dyn FnMut(JsValue)>,
-    _tally: Tally,
 }
 
 /// Everything the driver mutates, behind one `RefCell` that is never held across user code.
@@ -149,6 +145,8 @@ struct Driver {
     page_secure: bool,
     /// Whether the last attempt failed to open as mixed content (`SecurityError`).
     mixed_content: bool,
+    /// Why the last attempt failed before a socket existed, if it did.
+    open_error: Option<String>,
 }
 
 impl Client {
@@ -189,6 +187,7 @@ impl Client {
             streak: Streak::new(),
             page_secure: super::url::page_is_secure(),
             mixed_content: false,
+            open_error: None,
         };
         let inner = Rc::new(Inner {
             driver: RefCell::new(driver),
@@ -198,18 +197,6 @@ impl Client {
             draining: Cell::new(false),
             flushing: Cell::new(false),
             flush_scheduled: Cell::new(false),
-            microtask: RefCell::new(None),
-        });
-        let weak = Rc::downgrade(&inner);
-        let microtask = Closure::new(move |_: JsValue| {
-            if let Some(inner) = weak.upgrade() {
-                inner.flush_scheduled.set(false);
-                inner.flush();
-            }
-        });
-        *inner.microtask.borrow_mut() = Some(Microtask {
-            callback: microtask,
-            _tally: Tally::new(What::Closure),
         });
         inner.input(Dispatch::Later, |machine, now| {
             if !environment::is_online() {
@@ -500,7 +487,9 @@ impl Inner {
                     wasm_bindgen_futures::spawn_local(async move {
                         let value = JsFuture::from(promise).await;
                         if let Some(inner) = weak.upgrade() {
-                            let url = value.and_then(|value| inner.resolve(&value));
+                            let url = value
+                                .map_err(|thrown| url_function_failed(&thrown))
+                                .and_then(|value| inner.resolve(&value));
                             inner.connect(socket, url);
                             inner.drive(Dispatch::Now);
                         }
@@ -508,7 +497,7 @@ impl Inner {
                     return;
                 }
                 Ok(value) => self.resolve(&value),
-                Err(thrown) => Err(thrown),
+                Err(thrown) => Err(url_function_failed(&thrown)),
             },
         };
         self.connect(socket, url);
@@ -559,13 +548,24 @@ impl Inner {
         match opened {
             Ok(live) => {
                 driver.mixed_content = false;
+                driver.open_error = None;
                 driver.socket = Some((socket, live));
             }
             Err(error) => {
                 driver.mixed_content = is_security_error(&error);
+                driver.open_error = Some(message_of(&error));
                 driver.machine.handle_open_failed(now(), socket);
+                let log = driver.machine.options().log;
                 drop(driver);
-                self.pending.borrow_mut().push_back(Outbound::Error);
+                if log && !is_security_error(&error) {
+                    web_sys::console::warn_2(
+                        &"wsguard: this attempt could not open a socket:".into(),
+                        &error,
+                    );
+                }
+                self.pending
+                    .borrow_mut()
+                    .push_back(Outbound::OpenFailed(error));
             }
         }
     }
@@ -647,13 +647,19 @@ impl Inner {
         })
     }
 
-    fn schedule_flush(&self) {
+    /// Dispatches the queued events from a microtask. The task holds the client weakly: a
+    /// client freed before it runs is simply gone, and nothing is left to call.
+    fn schedule_flush(self: &Rc<Self>) {
         if self.flush_scheduled.replace(true) {
             return;
         }
-        if let Some(microtask) = self.microtask.borrow().as_ref() {
-            let _ = Promise::resolve(&JsValue::UNDEFINED).then(&microtask.callback);
-        }
+        let weak = Rc::downgrade(self);
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Some(inner) = weak.upgrade() {
+                inner.flush_scheduled.set(false);
+                inner.flush();
+            }
+        });
     }
 
     /// Dispatches the queued events in order. A listener that calls back into the client
@@ -674,6 +680,7 @@ impl Inner {
         let event = match outbound {
             Outbound::Message(message) => events::message(&message),
             Outbound::Error => events::plain("error"),
+            Outbound::OpenFailed(error) => events::error_with(&error),
             Outbound::Unsent(messages) => {
                 self.driver.borrow_mut().last_unsent = Some(messages);
                 return;
@@ -696,6 +703,8 @@ impl Inner {
                 };
                 events::state_change(from.as_str(), to.as_str())
             }
+            // A `close()` from an earlier listener made this retry moot.
+            Outbound::Core(CoreEvent::Reconnecting { .. }) if self.is_closing() => return,
             Outbound::Core(CoreEvent::Reconnecting { attempt, delay_ms }) => {
                 events::reconnecting(attempt, delay_ms)
             }
@@ -714,7 +723,12 @@ impl Inner {
 
     /// The `diagnosis` event for an ended socket; `None` when it waits for the HTTPS probe,
     /// whose result dispatches it later.
-    fn diagnose(self: &Rc<Self>, info: CloseInfo) -> Option<Event> {
+    fn diagnose(self: &Rc<Self>, mut info: CloseInfo) -> Option<Event> {
+        if self.is_closing() {
+            // A `close()` from a `close` listener: no retry follows after all.
+            info.will_retry = false;
+            info.retry_in_ms = None;
+        }
         let (ended, plan) = {
             let mut driver = self.driver.borrow_mut();
             let driver = &mut *driver;
@@ -722,6 +736,7 @@ impl Inner {
                 info,
                 url: driver.url.clone(),
                 mixed_content: driver.mixed_content,
+                open_error: driver.open_error.clone(),
             };
             let facts = driver.facts(&ended, Probe::Skipped);
             let plan = driver
@@ -755,6 +770,15 @@ impl Inner {
         }
     }
 
+    /// Whether the user closed the client for good (`close()`), perhaps from a listener of
+    /// an event still being dispatched.
+    fn is_closing(&self) -> bool {
+        matches!(
+            self.driver.borrow().machine.state(),
+            State::Closing | State::Closed
+        )
+    }
+
     /// Classifies an ended socket, remembers the result as `lastDiagnosis`, warns on the
     /// console once per failure streak, and returns the `diagnosis` event.
     fn classify(&self, ended: &Ended, probe: Probe) -> Event {
@@ -771,6 +795,25 @@ impl Inner {
         driver.last_diagnosis = detail.clone();
         events::custom("diagnosis", &detail)
     }
+}
+
+/// What a thrown value says: an `Error`'s message, a string as it is.
+fn message_of(thrown: &JsValue) -> String {
+    match thrown.dyn_ref::<js_sys::Error>() {
+        Some(error) => error.message().into(),
+        None => thrown
+            .as_string()
+            .unwrap_or_else(|| "a value that is not an Error".into()),
+    }
+}
+
+/// The error for a URL function that threw or whose Promise rejected: an `Error` that says
+/// so, with what it threw as `cause`.
+fn url_function_failed(thrown: &JsValue) -> JsValue {
+    let error =
+        js_sys::Error::new(&["wsguard: the URL function failed: ", &message_of(thrown)].concat());
+    error.set_cause(thrown);
+    error.into()
 }
 
 /// Whether `error` is the `SecurityError` the WebSocket constructor throws for mixed content
@@ -791,6 +834,7 @@ impl Driver {
             probe,
             heartbeat: self.machine.options().heartbeat.is_some(),
             previous_idle_ms: self.streak.previous_idle_ms(),
+            open_error: ended.open_error.as_deref(),
             ..Facts::new(&ended.info, &ended.url)
         }
     }
@@ -813,7 +857,6 @@ impl Drop for Client {
             driver.timer = None;
             driver.environment = None;
         }
-        self.inner.microtask.borrow_mut().take();
         self.inner.pending.borrow_mut().clear();
     }
 }

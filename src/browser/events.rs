@@ -26,6 +26,17 @@ pub fn plain(event_type: &str) -> Event {
     Event::new(event_type).unwrap_or_else(|_| Object::new().unchecked_into())
 }
 
+/// An `error` event whose `error` property holds what was thrown.
+///
+/// ```no_run
+/// let event = wsguard::browser::events::error_with(&js_sys::TypeError::new("bad URL").into());
+/// ```
+pub fn error_with(error: &JsValue) -> Event {
+    let event = plain("error");
+    let _ = Reflect::set(&event, &"error".into(), error);
+    event
+}
+
 /// A `message` event with the same `data`, `origin` and `lastEventId` as the socket's.
 ///
 /// ```no_run

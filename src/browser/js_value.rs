@@ -14,6 +14,22 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use crate::core::options::{OptionsError, RawValue, MAX_RAW_DEPTH, MAX_RAW_ITEMS};
 
+/// Why a JS value could not be read.
+///
+/// ```no_run
+/// use wsguard::browser::js_value::{to_raw, ReadError};
+/// if let Err(ReadError::Thrown(error)) = to_raw(&js_sys::Object::new().into()) {
+///     web_sys::console::log_1(&error);
+/// }
+/// ```
+#[derive(Debug)]
+pub enum ReadError {
+    /// Arrays or objects nested too deeply.
+    Invalid(OptionsError),
+    /// A getter threw this: rethrow it as it is.
+    Thrown(JsValue),
+}
+
 /// Reads `value`: `null`/`undefined`, booleans, numbers, strings, arrays and plain objects
 /// (their own enumerable string keys); anything else becomes [`RawValue::Other`].
 ///
@@ -21,7 +37,7 @@ use crate::core::options::{OptionsError, RawValue, MAX_RAW_DEPTH, MAX_RAW_ITEMS}
 /// use wsguard::browser::js_value::to_raw;
 /// assert!(to_raw(&js_sys::Object::new().into()).is_ok());
 /// ```
-pub fn to_raw(value: &JsValue) -> Result<RawValue, OptionsError> {
+pub fn to_raw(value: &JsValue) -> Result<RawValue, ReadError> {
     read(value, 0)
 }
 
@@ -32,7 +48,7 @@ pub fn to_raw(value: &JsValue) -> Result<RawValue, OptionsError> {
 /// use wsguard::browser::js_value::named;
 /// let raw = named(&js_sys::Object::new().into(), &["code"]).unwrap();
 /// ```
-pub fn named(value: &JsValue, keys: &[&str]) -> Result<RawValue, OptionsError> {
+pub fn named(value: &JsValue, keys: &[&str]) -> Result<RawValue, ReadError> {
     if value.is_null() || value.is_undefined() {
         return Ok(RawValue::Null);
     }
@@ -41,13 +57,13 @@ pub fn named(value: &JsValue, keys: &[&str]) -> Result<RawValue, OptionsError> {
     }
     let mut entries = Vec::with_capacity(keys.len());
     for key in keys {
-        let property = Reflect::get(value, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
+        let property = Reflect::get(value, &JsValue::from_str(key)).map_err(ReadError::Thrown)?;
         entries.push(((*key).to_string(), read(&property, 1)?));
     }
     Ok(RawValue::Object(entries))
 }
 
-fn read(value: &JsValue, depth: u8) -> Result<RawValue, OptionsError> {
+fn read(value: &JsValue, depth: u8) -> Result<RawValue, ReadError> {
     if value.is_null() || value.is_undefined() {
         return Ok(RawValue::Null);
     }
@@ -72,7 +88,7 @@ fn read(value: &JsValue, depth: u8) -> Result<RawValue, OptionsError> {
         }));
     }
     if depth >= MAX_RAW_DEPTH {
-        return Err(OptionsError::too_deep());
+        return Err(ReadError::Invalid(OptionsError::too_deep()));
     }
     if let Some(array) = value.dyn_ref::<Array>() {
         let length = array.length() as usize;
@@ -92,7 +108,7 @@ fn read(value: &JsValue, depth: u8) -> Result<RawValue, OptionsError> {
     }
     let mut entries = Vec::with_capacity(length);
     for key in keys.iter() {
-        let property = Reflect::get(value, &key).unwrap_or(JsValue::UNDEFINED);
+        let property = Reflect::get(value, &key).map_err(ReadError::Thrown)?;
         entries.push((
             key.as_string().unwrap_or_default(),
             read(&property, depth + 1)?,

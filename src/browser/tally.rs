@@ -1,4 +1,4 @@
-//! Live counts of what the driver holds on to: closures, event listeners, timers and sockets.
+//! Live counts of what the driver holds on to: event listeners, timers and sockets.
 //!
 //! Every guard in this module increments its count when created and decrements it in `Drop`,
 //! so a test can run many reconnect cycles and check that the counts come back to where they
@@ -16,7 +16,6 @@ thread_local! {
     static LISTENERS: Cell<u32> = const { Cell::new(0) };
     static TIMERS: Cell<u32> = const { Cell::new(0) };
     static SOCKETS: Cell<u32> = const { Cell::new(0) };
-    static CLOSURES: Cell<u32> = const { Cell::new(0) };
 }
 
 /// A snapshot of the live counts.
@@ -33,8 +32,6 @@ pub struct Counts {
     pub timers: u32,
     /// WebSockets held.
     pub sockets: u32,
-    /// Other `Closure`s held (for example the microtask that dispatches deferred events).
-    pub closures: u32,
 }
 
 /// The live counts now.
@@ -47,7 +44,6 @@ pub fn counts() -> Counts {
         listeners: LISTENERS.with(Cell::get),
         timers: TIMERS.with(Cell::get),
         sockets: SOCKETS.with(Cell::get),
-        closures: CLOSURES.with(Cell::get),
     }
 }
 
@@ -57,7 +53,6 @@ pub(crate) enum What {
     Listener,
     Timer,
     Socket,
-    Closure,
 }
 
 impl What {
@@ -66,7 +61,6 @@ impl What {
             Self::Listener => &LISTENERS,
             Self::Timer => &TIMERS,
             Self::Socket => &SOCKETS,
-            Self::Closure => &CLOSURES,
         };
         cell.with(|count| count.set(count.get().saturating_add_signed(delta)));
     }

@@ -238,6 +238,9 @@ pub struct Facts<'a> {
     /// How long the previous dropped connection had been silent when it dropped (see
     /// [`Streak::previous_idle_ms`]), for the repeated-idle rule.
     pub previous_idle_ms: Option<Millis>,
+    /// Why opening failed before a socket existed, when the driver knows (the URL function
+    /// threw or returned something unusable, or the constructor threw): shown in the summary.
+    pub open_error: Option<&'a str>,
 }
 
 impl<'a> Facts<'a> {
@@ -269,6 +272,7 @@ impl<'a> Facts<'a> {
             probe: Probe::Skipped,
             heartbeat: false,
             previous_idle_ms: None,
+            open_error: None,
         }
     }
 
@@ -463,11 +467,18 @@ fn explain(facts: &Facts<'_>) -> Explanation {
         return server_closed(close.code);
     }
     if close.cause == CloseCause::OpenFailed {
-        return fixed(
-            Kind::Unreachable,
-            text::OPEN_FAILED,
-            text::OPEN_FAILED_ADVICE,
-        );
+        return match facts.open_error {
+            Some(error) => (
+                Kind::Unreachable,
+                Cow::Owned([text::OPEN_FAILED_BECAUSE, error].concat()),
+                text::OPEN_FAILED_ADVICE,
+            ),
+            None => fixed(
+                Kind::Unreachable,
+                text::OPEN_FAILED,
+                text::OPEN_FAILED_ADVICE,
+            ),
+        };
     }
     if facts.offline() {
         return fixed(Kind::Offline, text::OFFLINE, text::OFFLINE_ADVICE);

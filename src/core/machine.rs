@@ -122,6 +122,17 @@ pub const CLOSE_RECONNECT: u16 = 4902;
 /// ```
 pub const CLOSE_GRACE_MS: Millis = 5000;
 
+/// How long after a socket's `error` event the machine waits for its `close` event before it
+/// treats the socket as closed (1006) itself. Browsers follow an error with a close at once,
+/// except where they do not: Chromium reports a connection blocked by the page's
+/// Content-Security-Policy with an `error` alone, which would otherwise leave the attempt
+/// hanging until the connect timeout.
+///
+/// ```
+/// assert_eq!(wsguard::core::machine::ERROR_CLOSE_GRACE_MS, 1000);
+/// ```
+pub const ERROR_CLOSE_GRACE_MS: Millis = 1000;
+
 /// The longest close reason, in UTF-8 bytes, that a browser accepts.
 ///
 /// ```
@@ -402,16 +413,18 @@ enum Timer {
     HeartbeatIdle,
     HeartbeatDead,
     CloseGrace,
+    ErrorGrace,
 }
 
 impl Timer {
-    const ALL: [Self; 6] = [
+    const ALL: [Self; 7] = [
         Self::Retry,
         Self::ConnectTimeout,
         Self::Stable,
         Self::HeartbeatIdle,
         Self::HeartbeatDead,
         Self::CloseGrace,
+        Self::ErrorGrace,
     ];
 }
 
@@ -691,6 +704,7 @@ impl<M> Machine<M> {
         self.tick(now);
         if let Some(live) = self.socket.as_mut().filter(|s| s.id == socket) {
             live.errored = true;
+            self.arm(Timer::ErrorGrace, ERROR_CLOSE_GRACE_MS);
         }
     }
 
@@ -1033,8 +1047,22 @@ impl<M> Machine<M> {
                     .unwrap_or_else(|| (1000, String::new()));
                 self.end_socket(code, reason, false, CloseCause::UserClose);
             }
+            (Timer::ErrorGrace, Some(socket)) => {
+                self.actions.push_back(Action::CloseSocket {
+                    socket,
+                    code: 1000,
+                    reason: String::new(),
+                });
+                self.end_socket(CODE_ABNORMAL, String::new(), false, CloseCause::Socket);
+            }
             // Socket timers are disarmed whenever the socket ends.
-            (Timer::ConnectTimeout | Timer::HeartbeatIdle | Timer::HeartbeatDead, None) => {}
+            (
+                Timer::ConnectTimeout
+                | Timer::HeartbeatIdle
+                | Timer::HeartbeatDead
+                | Timer::ErrorGrace,
+                None,
+            ) => {}
         }
     }
 

@@ -335,12 +335,18 @@ impl OptionsError {
     }
 
     fn new(kind: ErrorKind, option: &str, expected: &str, got: &str) -> Self {
+        // An unknown key can be any string: show at most 40 characters of it.
+        const SHOWN_CHARS: usize = 40;
+        let mut shown: String = option.chars().take(SHOWN_CHARS).collect();
+        if shown.len() < option.len() {
+            shown.push('…');
+        }
         Self {
             kind,
             option: option.to_string(),
             message: concat(&[
                 "wsguard: option \"",
-                option,
+                &shown,
                 "\" must be ",
                 expected,
                 "; got ",
@@ -887,8 +893,15 @@ fn number(
     }
 }
 
-/// A short description of a rejected value, safe to show.
-fn describe(value: &RawValue) -> String {
+/// A short description of a rejected value, safe to show: the value itself for booleans,
+/// numbers and (the start of) strings, the kind of value otherwise.
+///
+/// ```
+/// use wsguard::core::options::{describe, RawValue};
+/// assert_eq!(describe(&RawValue::Number(-1.0)), "-1");
+/// assert_eq!(describe(&RawValue::String("x".into())), "the string \"x\"");
+/// ```
+pub fn describe(value: &RawValue) -> String {
     match value {
         RawValue::Null => "null".to_string(),
         RawValue::Bool(true) => "true".to_string(),

@@ -6,9 +6,8 @@
 // case did not expect. After every 10 cases, after any failed case and at the end, a fresh
 // `new WsGuard("/echo")` must still echo.
 //
-// KNOWN_BUGS holds the cases that show a real bug in wsguard today, each with the behaviour it
-// should have: they run and are reported ("still failing" or "fixed: move it back"), but they
-// are not counted and do not fail the suite.
+// FORMER_BUGS holds the cases that showed real bugs when this table was written; they are fixed
+// and count like every other case.
 import assert from "node:assert/strict";
 import { createServer } from "node:net";
 import { isDeepStrictEqual } from "node:util";
@@ -23,7 +22,7 @@ let lab;
 let browser;
 let closedPort;
 let entry;
-const totals = { cases: 0, clear: 0, traps: 0, failed: [], known: [] };
+const totals = { cases: 0, clear: 0, traps: 0, failed: [] };
 
 before(async () => {
   lab = await startLab();
@@ -507,7 +506,7 @@ const FREE_FUNCTIONS = [
   { name: "classifyClose: a CloseEvent as it is", run: `async (w) => w.classifyClose(new CloseEvent("close", { code: 1006 })).code`, expect: { returns: 1006 } },
   { name: "classifyClose: a 1 MB reason", run: `async (w) => typeof w.classifyClose({ reason: "r".repeat(1e6), code: 4000 }).summary`, expect: { returns: "string" } },
   { name: "classifyClose: user info and query stripped from url", run: `async (w) => w.classifyClose({ url: "ws://alice:pw@h.test/x?token=s", code: 1006 }).url`, expect: { returns: "ws://h.test/x" } },
-  { name: "debugCounts: extra arguments ignored", run: `async (w) => Object.keys(w.debugCounts(1, 2, 3)).sort()`, expect: { returns: ["closures", "listeners", "sockets", "timers"] } },
+  { name: "debugCounts: extra arguments ignored", run: `async (w) => Object.keys(w.debugCounts(1, 2, 3)).sort()`, expect: { returns: ["listeners", "sockets", "timers"] } },
 ];
 
 // Re-entrant calls from every event: the handler calls send/close/reconnect once.
@@ -524,7 +523,7 @@ const EVENTS = {
 function reentrant(event, action) {
   const expectations = {
     send: (v) => v.fired && v.caught === null && (v.echoed || v.bufferedAmount > 0 || v.wasSent),
-    // No new socket after close() (events queued before it may still arrive: see KNOWN_BUGS).
+    // No new socket after close() .
     close: (v) => v.fired && v.caught === null && v.state === "closed" && v.sockets === 0,
     reconnect: (v) => v.fired && v.caught === null && v.state !== "closed" && v.progressed,
   };
@@ -575,23 +574,22 @@ const REENTRANT = Object.keys(EVENTS).flatMap((event) =>
 );
 
 // ---------------------------------------------------------------------------------------------
-// KNOWN_BUGS: real bugs found by this table, with the behaviour wsguard should have. They run and
-// are reported but not counted; move a case back to its group once it passes.
-export const KNOWN_BUGS = [
+// FORMER_BUGS: real bugs this table found, now fixed, kept with the behaviour wsguard must have.
+const FORMER_BUGS = [
   {
     // The build before 41afaef let the getter's error propagate; now it is swallowed and the
     // option silently takes its default.
-    name: "BUG options: an own getter that throws is ignored silently (the option takes its default)",
+    name: "options: an own getter that throws is ignored silently (the option takes its default)",
     run: `async (w, h) => h.track(new w.WsGuard("/echo", { get minDelayMs() { throw new Error("getter boom"); } })).url`,
     expect: { throws: "Error", message: /getter boom/ },
   },
   {
-    name: "BUG free() right after new WsGuard() throws an uncaught error later",
+    name: "free() right after new WsGuard() throws an uncaught error later",
     run: `async (w, h) => { const g = new w.WsGuard("/echo"); g.free(); await h.sleep(100); return "ok"; }`,
     expect: { returns: "ok" },
   },
   {
-    name: "BUG close() then free() in the same task throws an uncaught error later",
+    name: "close() then free() in the same task throws an uncaught error later",
     run: `async (w, h) => {
       const g = new w.WsGuard("/echo");
       await h.next(g, "open");
@@ -603,7 +601,7 @@ export const KNOWN_BUGS = [
     expect: { returns: "ok" },
   },
   {
-    name: "BUG send() then free() in the same task throws an uncaught error later",
+    name: "send() then free() in the same task throws an uncaught error later",
     run: `async (w, h) => {
       const g = new w.WsGuard("/echo");
       await h.next(g, "open");
@@ -615,12 +613,12 @@ export const KNOWN_BUGS = [
     expect: { returns: "ok" },
   },
   {
-    name: "BUG WsGuard.prototype.send.call({}) says \"null pointer passed to rust\"",
+    name: "WsGuard.prototype.send.call({}) says \"null pointer passed to rust\"",
     run: `async (w) => w.WsGuard.prototype.send.call({}, "x")`,
     expect: { throws: "TypeError", message: /WsGuard|send\(\)/ },
   },
   {
-    name: "BUG close() from onclose: a reconnecting event (and a diagnosis with willRetry) still follow",
+    name: "close() from onclose: a reconnecting event (and a diagnosis with willRetry) still follow",
     run: `async (w, h) => {
       const g = h.track(new w.WsGuard("/close?code=4000&reason=bye", { minDelayMs: 50, maxDelayMs: 100, log: false, probe: false }));
       const after = [];
@@ -639,7 +637,7 @@ export const KNOWN_BUGS = [
     expect: { returns: [] },
   },
   {
-    name: "BUG a URL function's failure is swallowed: the diagnosis blames the browser",
+    name: "a URL function's failure is swallowed: the diagnosis blames the browser",
     run: `async (w, h) => {
       const g = h.track(new w.WsGuard(() => { throw new Error("token service down"); }, { minDelayMs: 1000, maxDelayMs: 1000, log: false }));
       const d = (await h.next(g, "diagnosis")).detail;
@@ -648,7 +646,7 @@ export const KNOWN_BUGS = [
     expect: { check: (text) => /token service down|URL function/.test(text) },
   },
   {
-    name: "BUG a URL function returning a number: the diagnosis does not say so",
+    name: "a URL function returning a number: the diagnosis does not say so",
     run: `async (w, h) => {
       const g = h.track(new w.WsGuard(() => 42, { minDelayMs: 1000, maxDelayMs: 1000, log: false }));
       const d = (await h.next(g, "diagnosis")).detail;
@@ -775,8 +773,8 @@ async function healthy(page) {
   });
 }
 
-/** Runs `cases` in one fresh page; returns per-case results, counting into `totals` unless `known`. */
-async function runGroup(cases, { known = false } = {}) {
+/** Runs `cases` in one fresh page; returns per-case results, counting them into `totals`. */
+async function runGroup(cases) {
   const { context, page, pageErrors } = await openPage();
   const results = [];
   try {
@@ -802,14 +800,10 @@ async function runGroup(cases, { known = false } = {}) {
       const result = { name: kase.name, ...verdict, traps, health };
       results.push(result);
       totals.traps += traps;
-      if (known) {
-        totals.known.push(result);
-      } else {
-        totals.cases += 1;
-        if (verdict.clear) totals.clear += 1;
-        if (!verdict.ok) totals.failed.push(result);
-      }
-      console.log(`hostile: ${verdict.ok ? "ok  " : "FAIL"} ${known ? "[known bug] " : ""}${kase.name}${verdict.ok ? "" : ` — ${verdict.why}`}`);
+      totals.cases += 1;
+      if (verdict.clear) totals.clear += 1;
+      if (!verdict.ok) totals.failed.push(result);
+      console.log(`hostile: ${verdict.ok ? "ok  " : "FAIL"} ${kase.name}${verdict.ok ? "" : ` — ${verdict.why}`}`);
     }
   } finally {
     await context.close();
@@ -826,6 +820,7 @@ const GROUPS = {
   "url functions": URL_FUNCTIONS,
   "resolveUrl and classifyClose": FREE_FUNCTIONS,
   "re-entrant calls": REENTRANT,
+  "former bugs": FORMER_BUGS,
 };
 
 describe("hostile inputs", () => {
@@ -837,13 +832,6 @@ describe("hostile inputs", () => {
       assert.ok(results.every((r) => r.health !== false), "the module still echoes");
     });
   }
-
-  test(`known bugs (${KNOWN_BUGS.length} cases, reported, not counted)`, async () => {
-    const results = await runGroup(KNOWN_BUGS, { known: true });
-    const fixed = results.filter((r) => r.ok).map((r) => r.name);
-    if (fixed.length) console.log(`hostile: fixed, move back out of KNOWN_BUGS: ${fixed.join("; ")}`);
-    console.log(`hostile: known bugs still failing ${results.length - fixed.length} of ${results.length}`);
-  });
 
   test("summary", () => {
     console.log(`hostile-inputs: cases=${totals.cases} clear_errors=${totals.clear} traps=${totals.traps}`);

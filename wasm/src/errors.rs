@@ -3,6 +3,7 @@
 //! mistake. Every message starts with `wsguard:` and names the culprit.
 
 use wasm_bindgen::JsValue;
+use wsguard::browser::js_value::ReadError;
 use wsguard::core::options::{ErrorKind, OptionsError};
 
 /// A `TypeError` with `message`.
@@ -40,5 +41,14 @@ pub fn describe(value: &JsValue) -> String {
         "an array".into()
     } else {
         value.js_typeof().as_string().unwrap_or_default()
+    }
+}
+
+/// The error for an argument object that could not be read: what its getter threw, as it is,
+/// or the options error for nesting too deep.
+pub fn read_error(error: ReadError) -> JsValue {
+    match error {
+        ReadError::Thrown(thrown) => thrown,
+        ReadError::Invalid(error) => options_error(&error),
     }
 }

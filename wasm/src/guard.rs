@@ -403,9 +403,10 @@ impl Drop for WsGuard {
 
 /// Options from a JS value (`undefined` and `null` give the defaults).
 fn read_options(value: &JsValue) -> Result<Options, JsValue> {
-    wsguard::browser::js_value::to_raw(value)
-        .and_then(Options::from_value)
-        .map_err(|error| options_error(&error))
+    match wsguard::browser::js_value::to_raw(value) {
+        Ok(raw) => Options::from_value(raw).map_err(|error| options_error(&error)),
+        Err(error) => Err(crate::errors::read_error(error)),
+    }
 }
 
 /// The error for an unusable URL: `SecurityError` for an insecure URL refused by

@@ -18,34 +18,53 @@ mod types;
 use wasm_bindgen::prelude::*;
 use wsguard::browser::js_value::{named, to_raw};
 use wsguard::core::diagnosis::ClassifyInput;
-use wsguard::core::options::RawValue;
+use wsguard::core::options::{describe, RawValue};
 use wsguard::core::url::Insecure;
 
 pub use guard::WsGuard;
 
 /// The `insecure` policy from `resolveUrl`'s options: `{ insecure? }`, `null` or `undefined`.
 fn resolve_options(options: &JsValue) -> Result<Insecure, JsValue> {
-    let refuse = |what: &str| {
-        errors::type_error(&["wsguard: invalid options for resolveUrl: ", what].concat())
+    let refuse = |what: &str, got: &RawValue| {
+        errors::type_error(
+            &[
+                "wsguard: invalid options for resolveUrl: ",
+                what,
+                "; got ",
+                &describe(got),
+            ]
+            .concat(),
+        )
     };
     let entries = match to_raw(options) {
         Ok(RawValue::Null) => return Ok(Insecure::default()),
         Ok(RawValue::Object(entries)) => entries,
-        _ => return Err(refuse("expected an object such as { insecure: \"error\" }")),
+        Ok(other) => {
+            return Err(refuse(
+                "expected an object such as { insecure: \"error\" }",
+                &other,
+            ))
+        }
+        Err(error) => return Err(errors::read_error(error)),
     };
     let mut insecure = Insecure::default();
     for (key, value) in entries {
-        match (key.as_str(), value) {
+        match (key.as_str(), &value) {
             ("insecure", RawValue::Null) => {}
-            ("insecure", RawValue::String(name)) if Insecure::parse(&name).is_some() => {
-                insecure = Insecure::parse(&name).unwrap_or_default();
+            ("insecure", RawValue::String(name)) if Insecure::parse(name).is_some() => {
+                insecure = Insecure::parse(name).unwrap_or_default();
             }
             ("insecure", _) => {
                 return Err(refuse(
                     "insecure must be \"upgrade\", \"error\" or \"allow\"",
+                    &value,
                 ))
             }
-            (unknown, _) => return Err(refuse(&["unknown option \"", unknown, "\""].concat())),
+            (unknown, _) => {
+                let shown: String = unknown.chars().take(40).collect();
+                let what = ["unknown option \"", &shown, "\" (only insecure is known)"].concat();
+                return Err(refuse(&what, &value));
+            }
         }
     }
     Ok(insecure)
@@ -75,7 +94,7 @@ pub fn resolve_url(
     wsguard::resolve_url(&input, insecure).map_err(|err| errors::type_error(&err.to_string()))
 }
 
-/// Live counts of what every client holds on to (listeners, timers, sockets, closures), for
+/// Live counts of what every client holds on to (listeners, timers, sockets), for
 /// leak tests: after clients are closed they come back to their starting values.
 #[wasm_bindgen(js_name = debugCounts, unchecked_return_type = "DebugCounts")]
 pub fn debug_counts() -> JsValue {
@@ -85,7 +104,6 @@ pub fn debug_counts() -> JsValue {
         ("listeners", counts.listeners),
         ("timers", counts.timers),
         ("sockets", counts.sockets),
-        ("closures", counts.closures),
     ] {
         let _ = js_sys::Reflect::set(&object, &key.into(), &value.into());
     }
@@ -100,8 +118,7 @@ pub fn debug_counts() -> JsValue {
 pub fn classify_close(
     #[wasm_bindgen(unchecked_param_type = "ClassifyInput")] input: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let raw =
-        named(&input, &ClassifyInput::KEYS).map_err(|err| errors::type_error(&err.to_string()))?;
+    let raw = named(&input, &ClassifyInput::KEYS).map_err(errors::read_error)?;
     let input = ClassifyInput::from_value(&raw).map_err(|message| errors::type_error(&message))?;
     let diagnosis = wsguard::core::diagnosis::classify_close(&input);
     Ok(wsguard::browser::events::diagnosis_detail(&diagnosis))

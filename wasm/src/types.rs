@@ -124,7 +124,6 @@ export interface DebugCounts {
   listeners: number;
   timers: number;
   sockets: number;
-  closures: number;
 }
 
 export interface WsGuard {

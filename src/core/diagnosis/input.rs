@@ -163,6 +163,7 @@ pub fn classify_close(input: &ClassifyInput) -> Diagnosis {
         probe: input.probe,
         heartbeat: input.heartbeat,
         previous_idle_ms: input.previous_idle_ms,
+        open_error: None,
     };
     classify(&facts)
 }
@@ -310,7 +311,13 @@ impl ClassifyInput {
                         RawValue::String(name) if name == "tls-ok" => Probe::TlsOk,
                         RawValue::String(name) if name == "tls-failed" => Probe::TlsFailed,
                         RawValue::String(name) if name == "skipped" => Probe::Skipped,
-                        _ => return Err(wrong(key, "\"tls-ok\", \"tls-failed\" or \"skipped\"")),
+                        other => {
+                            return Err(wrong(
+                                key,
+                                "\"tls-ok\", \"tls-failed\" or \"skipped\"",
+                                other,
+                            ))
+                        }
                     }
                 }
                 _ => {}
@@ -321,12 +328,14 @@ impl ClassifyInput {
 }
 
 /// The error for `key` holding something other than `expected`.
-fn wrong(key: &str, expected: &str) -> String {
+fn wrong(key: &str, expected: &str, got: &RawValue) -> String {
     [
         "wsguard: classifyClose() input \"",
         key,
         "\" must be ",
         expected,
+        "; got ",
+        &crate::core::options::describe(got),
     ]
     .concat()
 }
@@ -334,14 +343,14 @@ fn wrong(key: &str, expected: &str) -> String {
 fn flag(key: &str, value: &RawValue) -> Result<bool, String> {
     match value {
         RawValue::Bool(flag) => Ok(*flag),
-        _ => Err(wrong(key, "a boolean")),
+        other => Err(wrong(key, "a boolean", other)),
     }
 }
 
 fn text(key: &str, value: &RawValue) -> Result<String, String> {
     match value {
         RawValue::String(text) => Ok(text.clone()),
-        _ => Err(wrong(key, "a string")),
+        other => Err(wrong(key, "a string", other)),
     }
 }
 
@@ -349,7 +358,10 @@ fn text(key: &str, value: &RawValue) -> Result<String, String> {
 fn whole(key: &str, value: &RawValue, max: u64) -> Result<u64, String> {
     match value {
         RawValue::Number(n) if n.fract() == 0.0 && *n >= 0.0 && *n <= max as f64 => Ok(*n as u64),
-        _ => Err(wrong(key, "a whole number in range")),
+        other => {
+            let expected = ["a whole number from 0 to ", &max.to_string()].concat();
+            Err(wrong(key, &expected, other))
+        }
     }
 }
 
@@ -357,6 +369,6 @@ fn whole(key: &str, value: &RawValue, max: u64) -> Result<u64, String> {
 fn duration(key: &str, value: &RawValue) -> Result<Millis, String> {
     match value {
         RawValue::Number(n) => Ok(n.round() as Millis),
-        _ => Err(wrong(key, "a number of milliseconds")),
+        other => Err(wrong(key, "a number of milliseconds", other)),
     }
 }
