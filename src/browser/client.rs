@@ -678,7 +678,10 @@ impl Inner {
 
     fn dispatch(self: &Rc<Self>, outbound: Outbound) {
         let event = match outbound {
-            Outbound::Message(message) => events::message(&message),
+            Outbound::Message(message) => {
+                events::relay_message(&self.target, &message);
+                return;
+            }
             Outbound::Error => events::plain("error"),
             Outbound::OpenFailed(error) => events::error_with(&error),
             Outbound::Unsent(messages) => {

@@ -11,12 +11,23 @@
 //! drop(watch); // every listener removed
 //! ```
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use wasm_bindgen::JsCast;
 use web_sys::{EventTarget, VisibilityState};
 
-use super::guards::Listener;
+use super::guards::{Listener, Timer};
+
+/// How long after the browser's `online` event the client reports [`Change::Online`].
+/// Browsers fire `online` as soon as a network interface comes up, often before routes and DNS
+/// work (and Chromium's offline emulation lifts a moment after its event), so an attempt made
+/// at that very instant tends to fail and fall back into backoff.
+///
+/// ```no_run
+/// assert_eq!(wsguard::browser::environment::ONLINE_SETTLE_MS, 500);
+/// ```
+pub const ONLINE_SETTLE_MS: u32 = 500;
 
 /// A change the client reacts to.
 ///
@@ -62,6 +73,8 @@ pub fn is_online() -> bool {
 #[derive(Debug)]
 pub struct Watch {
     _listeners: Vec<Listener>,
+    /// The pending [`Change::Online`], cleared by `offline` or when the watch drops.
+    _settle: Rc<RefCell<Option<Timer>>>,
 }
 
 impl Watch {
@@ -79,10 +92,33 @@ impl Watch {
             let on_change = Rc::clone(&on_change);
             Listener::new(target, event_type, move |_| on_change(change))
         };
-        let mut listeners = vec![
-            listen(&global, "online", Change::Online),
-            listen(&global, "offline", Change::Offline),
-        ];
+        let settle: Rc<RefCell<Option<Timer>>> = Rc::default();
+        let online = {
+            let on_change = Rc::clone(&on_change);
+            let settle = Rc::clone(&settle);
+            Listener::new(&global, "online", move |_| {
+                let on_change = Rc::clone(&on_change);
+                let fired = Rc::downgrade(&settle);
+                let timer = Timer::new(ONLINE_SETTLE_MS, move || {
+                    // Forget the fired timer first: the change may drop this very watch.
+                    if let Some(settle) = fired.upgrade() {
+                        let timer = settle.borrow_mut().take();
+                        drop(timer);
+                    }
+                    on_change(Change::Online);
+                });
+                *settle.borrow_mut() = Some(timer);
+            })
+        };
+        let offline = {
+            let on_change = Rc::clone(&on_change);
+            let settle = Rc::clone(&settle);
+            Listener::new(&global, "offline", move |_| {
+                settle.borrow_mut().take();
+                on_change(Change::Offline);
+            })
+        };
+        let mut listeners = vec![online, offline];
         if let Some(window) = js_sys::global().dyn_ref::<web_sys::Window>() {
             listeners.push(listen(window, "pageshow", Change::Visible));
             if let Some(document) = window.document() {
@@ -97,6 +133,7 @@ impl Watch {
         }
         Self {
             _listeners: listeners,
+            _settle: settle,
         }
     }
 }
