@@ -1,10 +1,5 @@
 // wsguard's diagnosis in each failure scenario of the lab, from an HTTPS page in Chromium.
 //
-// PENDING: named *.pending.mjs so that `node --test tests/e2e/` skips it until the `WsGuard` class
-// ships in pkg/. Run it on its own:
-//   node --test --test-concurrency=1 tests/e2e/diagnosis.pending.mjs
-// and rename it to diagnosis.test.mjs once it passes.
-//
 // The API under test:
 //   import init, { WsGuard } from "/pkg/wsguard.js"; await init();
 //   const g = new WsGuard(url, { maxRetries: 0, log: false });
@@ -127,6 +122,10 @@ const scenarios = [
     expected: "handshake-rejected",
     options: { log: true },
     redaction: true,
+    // The page holds a cookie for 127.0.0.1; the probe must carry no cookie, credentials,
+    // referrer, path or query: one plain GET of "/".
+    cookie: `session=${SECRET}; Secure; SameSite=None`,
+    probePrivacy: true,
   },
   {
     // The same through the ws:// → wss:// upgrade warning (insecure: "upgrade", the default).
@@ -155,6 +154,8 @@ for (const scenario of scenarios) {
         }
         // Offline only after the package is loaded (it is served with no-store).
         if (scenario.offline) await context.setOffline(true);
+        if (scenario.cookie) await page.evaluate((cookie) => (document.cookie = cookie), scenario.cookie);
+        if (scenario.probePrivacy) lab.requests.rejecting.length = 0;
         const result = await page.evaluate(collectDiagnoses, { url, options, count: nth, waitMs });
         await new Promise((resolve) => setTimeout(resolve, 100)); // late console lines
         return { ...result, consoleMessages: [...consoleMessages], pageErrors: [...pageErrors] };
@@ -192,6 +193,14 @@ for (const scenario of scenarios) {
         const leaking = own.filter((m) => m.text.includes(SECRET));
         assert.deepEqual(leaking, [], "no console message of wsguard's leaks the secret");
         if (options.log) assert.ok(own.length > 0, "with log: true, wsguard logs something");
+      }
+      if (scenario.probePrivacy) {
+        assert.equal(detail.probe, "tls-ok", "the probe ran");
+        assert.deepEqual(
+          lab.requests.rejecting,
+          [{ method: "GET", url: "/", cookie: null, authorization: null, referer: null }],
+          "the probe is one GET / without cookie, credentials or referrer",
+        );
       }
     } catch (error) {
       failure = error;

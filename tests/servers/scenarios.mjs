@@ -100,8 +100,19 @@ function okHandler(_request, response) {
  * `tls` is `{cert, key}` or null for plain ws://. `onUpgrade(req, socket)` may answer an upgrade
  * itself by returning true.
  */
-async function startWsServer({ tls, route, onUpgrade }) {
-  const server = tls ? https.createServer(tls, okHandler) : http.createServer(okHandler);
+async function startWsServer({ tls, route, onUpgrade, requests }) {
+  // `requests`, if given, records every plain (non-upgrade) request: what a probe sends.
+  const handler = (request, response) => {
+    requests?.push({
+      method: request.method,
+      url: request.url,
+      cookie: request.headers.cookie ?? null,
+      authorization: request.headers.authorization ?? null,
+      referer: request.headers.referer ?? null,
+    });
+    okHandler(request, response);
+  };
+  const server = tls ? https.createServer(tls, handler) : http.createServer(handler);
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
   server.on("upgrade", (request, socket, head) => {
     if (onUpgrade?.(request, socket)) return;
@@ -242,8 +253,9 @@ export async function startScenarios() {
       startWsServer({ tls: certs.untrusted, route: echo }),
     );
     const wrongHost = await started(startWsServer({ tls: certs.wronghost, route: echo }));
+    const rejectingRequests = [];
     const rejecting = await started(
-      startWsServer({ tls: trusted, route: echo, onUpgrade: rejectUpgrade }),
+      startWsServer({ tls: trusted, route: echo, onUpgrade: rejectUpgrade, requests: rejectingRequests }),
     );
     const app = await started(startWsServer({ tls: trusted, route: appRoute }));
     const plain = await started(startWsServer({ tls: null, route: echo }));
@@ -278,6 +290,8 @@ export async function startScenarios() {
       pageOrigin: `https://127.0.0.1:${page}`,
       spkiHash: certs.spkiHash,
       nssHome: certs.nssHome,
+      // Plain requests the rejecting server received (the diagnosis probe's), oldest first.
+      requests: { rejecting: rejectingRequests },
       certDir: certs.dir,
       stop,
     };

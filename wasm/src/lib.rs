@@ -123,3 +123,16 @@ pub fn classify_close(
     let diagnosis = wsguard::core::diagnosis::classify_close(&input);
     Ok(wsguard::browser::events::diagnosis_detail(&diagnosis))
 }
+
+/// Debug builds report a Rust panic on the console with its message and location before the
+/// module aborts. Release builds leave the hook out (it pulls in the formatting machinery):
+/// no panic is reachable from user or browser input there, which the hostile-input table in the
+/// end-to-end tests checks.
+#[cfg(debug_assertions)]
+#[wasm_bindgen(start)]
+fn report_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        let message = ["wsguard panicked: ", &info.to_string()].concat();
+        web_sys::console::error_1(&message.into());
+    }));
+}
