@@ -25,23 +25,9 @@
 //
 // `calm()` ends the chaos: pending faults are cancelled and every later connection is healthy for
 // good, so that a test can let its clients drain their queues before it checks them.
-import { createReadStream, statSync } from "node:fs";
 import http from "node:http";
-import { extname, join, normalize, sep } from "node:path";
-import { fileURLToPath } from "node:url";
 import { WebSocketServer } from "ws";
-
-const root = fileURLToPath(new URL("../..", import.meta.url));
-const pkgDir = join(root, "pkg");
-const TYPES = {
-  ".js": "text/javascript; charset=utf-8",
-  ".wasm": "application/wasm",
-  ".json": "application/json",
-  ".ts": "text/plain; charset=utf-8",
-  ".md": "text/plain; charset=utf-8",
-};
-const BLANK_PAGE =
-  '<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>wsguard chaos</title></head><body></body></html>';
+import { blankPage, servePackage } from "./lab.mjs";
 
 /** mulberry32: a tiny seeded PRNG returning floats in [0, 1). */
 export function mulberry32(seed) {
@@ -53,22 +39,6 @@ export function mulberry32(seed) {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-function servePackage(pathname, res) {
-  let file;
-  try {
-    file = normalize(join(pkgDir, decodeURIComponent(pathname.slice("/pkg/".length))));
-    if (!file.startsWith(pkgDir + sep) || !statSync(file).isFile()) throw new Error("not a file");
-  } catch {
-    res.writeHead(404).end();
-    return;
-  }
-  res.writeHead(200, {
-    "content-type": TYPES[extname(file)] ?? "application/octet-stream",
-    "cache-control": "no-store",
-  });
-  createReadStream(file).pipe(res);
 }
 
 /**
@@ -146,7 +116,7 @@ export async function startChaos({
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, "http://127.0.0.1");
     if (url.pathname === "/") {
-      res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(BLANK_PAGE);
+      res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(blankPage("wsguard chaos"));
     } else if (url.pathname.startsWith("/pkg/")) {
       servePackage(url.pathname, res);
     } else if (url.pathname === "/control/received") {

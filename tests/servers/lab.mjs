@@ -32,15 +32,18 @@ const TYPES = {
   ".ts": "text/plain; charset=utf-8",
   ".md": "text/plain; charset=utf-8",
 };
-const BLANK_PAGE =
-  '<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>wsguard lab</title></head><body></body></html>';
+/** A blank HTML page titled `title`, for tests that only need an origin to run in. */
+export function blankPage(title) {
+  return `<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>${title}</title></head><body></body></html>`;
+}
 
 /** An echo endpoint: every message goes back as it came, text as text and binary as binary. */
 export function echo(socket) {
   socket.on("message", (data, isBinary) => socket.send(data, { binary: isBinary }));
 }
 
-function servePackage(pathname, res) {
+/** Serves `/pkg/<file>` from the built package (pkg/), with the right MIME types. */
+export function servePackage(pathname, res) {
   const file = normalize(join(pkgDir, decodeURIComponent(pathname.slice("/pkg/".length))));
   try {
     if (!file.startsWith(pkgDir + sep) || !statSync(file).isFile()) throw new Error("not a file");
@@ -66,7 +69,7 @@ export async function startLab() {
     const url = new URL(req.url, "http://127.0.0.1");
     const client = url.searchParams.get("client") ?? "";
     if (url.pathname === "/") {
-      res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(BLANK_PAGE);
+      res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(blankPage("wsguard lab"));
     } else if (url.pathname.startsWith("/pkg/")) {
       servePackage(url.pathname, res);
     } else if (url.pathname === "/control/down" && req.method === "POST") {
