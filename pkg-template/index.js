@@ -21,12 +21,15 @@ const wasmUrl = new URL("./wsguard_bg.wasm", import.meta.url);
 
 /** Settled once the WebAssembly is loaded; importing this module already waited for it. */
 export const ready = init({ module_or_path: wasmUrl }).catch((error) => {
-  throw new Error(
-    `wsguard: could not load its WebAssembly from ${wasmUrl} (${error?.message ?? error}). ` +
-      "A bundler must copy wsguard_bg.wasm into the build, and a server must serve it " +
-      "(ideally as application/wasm).",
-    { cause: error },
-  );
+  const reason = String(error?.message ?? error);
+  const advice = /Content[ -]Security[ -]Policy/i.test(reason)
+    ? "The page's Content-Security-Policy forbids compiling WebAssembly: add 'wasm-unsafe-eval' " +
+      "to script-src (and allow the .wasm in connect-src)."
+    : "A bundler must copy wsguard_bg.wasm into the build, and a server must serve it " +
+      "(ideally as application/wasm).";
+  throw new Error(`wsguard: could not load its WebAssembly from ${wasmUrl} (${reason}). ${advice}`, {
+    cause: error,
+  });
 });
 
 await ready;
