@@ -13,7 +13,7 @@
 // missing. The last line on stdout is:
 //   bench: pingpong_ratio=<x> throughput_ratio=<y> size_gz_bytes=<n> heap_growth_kb=<m>
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -95,9 +95,8 @@ async function snapshotPackage(into) {
     if (Date.now() > deadline) throw new Error("pkg/ has no complete build: run `npm run build` first");
   }
   mkdirSync(into, { recursive: true });
-  for (const name of readdirSync(pkgDir)) {
-    if (statSync(join(pkgDir, name)).isFile()) copyFileSync(join(pkgDir, name), join(into, name));
-  }
+  // Files and folders alike: wasm-bindgen puts inline JS under snippets/.
+  cpSync(pkgDir, into, { recursive: true });
   // The copy must match what was checked: compare sizes once more.
   for (const name of required) {
     if (statSync(join(pkgDir, name)).size !== statSync(join(into, name)).size) {
