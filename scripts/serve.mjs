@@ -43,6 +43,7 @@ import { extname, join, normalize, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { WebSocketServer } from "ws";
 import { ensureCerts } from "../tests/servers/certs.mjs";
+import { cutWhenIdle } from "../tests/servers/scenarios.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const WWW = join(ROOT, "www");
@@ -214,17 +215,7 @@ function createApp(config) {
       if (pathname === "/ws") return echo(ws);
       // /idle: like a proxy with an idle timeout, cut the TCP connection after IDLE_CUT_MS
       // without a message in either direction.
-      let timer;
-      const arm = () => {
-        clearTimeout(timer);
-        timer = setTimeout(() => socket.destroy(), IDLE_CUT_MS);
-      };
-      ws.on("message", (data, isBinary) => {
-        arm();
-        ws.send(data, { binary: isBinary }, arm);
-      });
-      socket.once("close", () => clearTimeout(timer));
-      arm();
+      cutWhenIdle(ws, socket, IDLE_CUT_MS);
     });
   };
 

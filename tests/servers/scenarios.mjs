@@ -130,6 +130,24 @@ async function startWsServer({ tls, route, onUpgrade, requests }) {
   };
 }
 
+/**
+ * Echoes, and destroys the TCP connection (no close frame) after `idleMs` without a message in
+ * either direction: what a proxy or load balancer with an idle timeout does.
+ */
+export function cutWhenIdle(ws, socket, idleMs) {
+  let timer;
+  const arm = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => socket.destroy(), idleMs);
+  };
+  ws.on("message", (data, isBinary) => {
+    arm();
+    ws.send(data, { binary: isBinary }, arm);
+  });
+  socket.once("close", () => clearTimeout(timer));
+  arm();
+}
+
 function echo(ws) {
   ws.on("message", (data, isBinary) => ws.send(data, { binary: isBinary }));
 }
@@ -148,19 +166,7 @@ function appRoute(ws, request) {
     return;
   }
   if (path === "/idle") {
-    // Destroy the connection after `idle` ms without a message in either direction.
-    const idleMs = Number(q.get("idle") ?? 2000);
-    let timer;
-    const arm = () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => socket.destroy(), idleMs);
-    };
-    ws.on("message", (data, isBinary) => {
-      arm();
-      ws.send(data, { binary: isBinary }, arm);
-    });
-    socket.once("close", () => clearTimeout(timer));
-    arm();
+    cutWhenIdle(ws, socket, Number(q.get("idle") ?? 2000));
     return;
   }
   if (path === "/close") {
