@@ -54,6 +54,7 @@ start_lab() {
   export WSGUARD_LAB_WS_PORT
 }
 
+suite version node scripts/check-version.mjs
 suite fmt cargo fmt --all -- --check
 suite clippy-host cargo clippy --workspace --all-targets -- -D warnings
 suite clippy-wasm cargo clippy --workspace --all-targets --target wasm32-unknown-unknown -- -D warnings
