@@ -246,7 +246,7 @@ fn stale_socket_ids_are_ignored() {
     let (new, _) = opened(&actions).unwrap();
     assert_ne!(old, new);
     m.handle_socket_open(11, old);
-    m.handle_socket_message(11, old);
+    m.handle_inbound(11, old);
     m.handle_socket_error(11, old);
     m.handle_socket_close(12, old, 1000, "", true);
     m.handle_open_failed(12, old);
@@ -484,13 +484,13 @@ fn heartbeat_detects_a_dead_connection() {
     let socket = start_open(&mut m, 0);
     assert_eq!(m.poll_timeout(), Some(1000));
     // Inbound traffic pushes the heartbeat back.
-    m.handle_socket_message(800, socket);
+    m.handle_inbound(800, socket);
     assert_eq!(m.poll_timeout(), Some(1800));
     let (_, actions) = fire(&mut m);
     assert_eq!(actions, [Action::SendHeartbeat { socket }]);
     assert_eq!(m.poll_timeout(), Some(2300));
     // The pong arrives in time.
-    m.handle_socket_message(2000, socket);
+    m.handle_inbound(2000, socket);
     assert_eq!(m.poll_timeout(), Some(3000));
     let (_, actions) = fire(&mut m);
     assert_eq!(actions, [Action::SendHeartbeat { socket }]);
@@ -602,6 +602,60 @@ fn close_arguments_are_checked_like_the_browser() {
 }
 
 #[test]
+fn refusal_messages_in_full() {
+    let cases = [
+        (
+            CloseError::InvalidCode(1001).message(),
+            "wsguard: close() code 1001 is not allowed; use 1000 or 3000-4999",
+        ),
+        (
+            CloseError::ReasonTooLong { bytes: 124 }.message(),
+            "wsguard: close() reason is 124 bytes long; at most 123 UTF-8 bytes are allowed",
+        ),
+        (
+            SendRefusal::Closed.message(),
+            "wsguard: send() after the client was closed",
+        ),
+        (
+            SendRefusal::BufferingDisabled.message(),
+            "wsguard: send() while not connected, and buffering is off (maxBufferedMessages or maxBufferedBytes is 0)",
+        ),
+        (
+            SendRefusal::TooManyMessages { limit: 1000 }.message(),
+            "wsguard: send() while not connected, and the buffer already holds maxBufferedMessages (1000) messages",
+        ),
+        (
+            SendRefusal::TooManyBytes {
+                limit: 1_048_576,
+                queued: 1_048_000,
+                size: 4096,
+            }
+            .message(),
+            "wsguard: send() while not connected: a message of 4096 bytes does not fit the buffer (1048000 of maxBufferedBytes 1048576 used)",
+        ),
+    ];
+    for (message, text) in cases {
+        assert_eq!(message, text);
+    }
+    assert_eq!(
+        CloseError::InvalidCode(0).to_string(),
+        CloseError::InvalidCode(0).message()
+    );
+    let refusal = SendRefusal::TooManyBytes {
+        limit: u64::MAX,
+        queued: 0,
+        size: u64::MAX,
+    };
+    assert_eq!(refusal.to_string(), refusal.message());
+    assert!(refusal.message().contains("18446744073709551615"));
+    let err = wsguard::core::buffer::SendError {
+        refusal,
+        message: (),
+    };
+    assert_eq!(err.to_string(), refusal.message());
+}
+
+#[test]
 fn reconnect_replaces_the_socket_at_once() {
     let mut m = machine(Options::default());
     let old = start_open(&mut m, 0);
@@ -663,7 +717,7 @@ fn close_facts_for_a_diagnosis() {
     let mut m = machine(Options::default());
     let socket = start(&mut m, 1000);
     m.handle_socket_open(1200, socket);
-    m.handle_socket_message(3000, socket);
+    m.handle_inbound(3000, socket);
     m.handle_offline(3500);
     drain(&mut m);
     m.handle_socket_close(4000, socket, 1001, "going away", true);

@@ -1,48 +1,70 @@
-//! Host tests of option reading and validation, with `serde_json` standing in for
-//! `serde_wasm_bindgen` (both drive the same `deserialize_any`).
+//! Host tests of the option rules: typed [`Options`] checked by `validate()`, the errors it
+//! gives (option, expected text, item index, message), and `normalize()`.
 #![cfg(not(target_arch = "wasm32"))]
 
-use serde::de::value::{Error as ValueError, F64Deserializer, MapDeserializer};
-use serde::de::IntoDeserializer;
 use wsguard::core::backoff::Jitter;
 use wsguard::core::options::{
-    BinaryType, ErrorKind, Heartbeat, Options, OptionsError, DEFAULT_FATAL_CODES, MAX_TIMER_MS,
+    BinaryType, Heartbeat, OptionName, Options, DEFAULT_FATAL_CODES, MAX_FATAL_CODES,
+    MAX_PROTOCOLS, MAX_SAFE_INTEGER, MAX_TIMER_MS,
 };
+use wsguard::core::text::decimal;
 use wsguard::core::url::Insecure;
 
-fn parse(json: &str) -> Result<Options, OptionsError> {
-    let mut deserializer = serde_json::Deserializer::from_str(json);
-    Options::from_deserializer(&mut deserializer)
+const TIMER: &str = "an integer from 0 to 2147483647 (ms)";
+const HEARTBEAT_TIMER: &str = "an integer from 1 to 2147483647 (ms)";
+const MAX_DELAY: &str = "at least the minimum delay and at most 2147483647 (ms)";
+const FACTOR: &str = "a number from 1 to 1000";
+const BYTES: &str = "an integer from 0 to 9007199254740991 (bytes)";
+const TOKEN: &str =
+    "HTTP tokens: non-empty, printable ASCII, without spaces or ()<>@,;:\\\"/[]?={}";
+const DISTINCT: &str = "distinct sub-protocol names";
+const CLOSE_CODES: &str = "close codes: integers from 1000 to 4999";
+
+fn with_heartbeat(interval_ms: u64, timeout_ms: u64) -> Options {
+    Options {
+        heartbeat: Some(Heartbeat {
+            interval_ms,
+            timeout_ms,
+            ..Heartbeat::default()
+        }),
+        ..Options::default()
+    }
 }
 
-fn parse_ok(json: &str) -> Options {
-    parse(json).unwrap_or_else(|e| panic!("{json} was refused: {e}"))
+fn with_protocols(names: &[&str]) -> Options {
+    Options {
+        protocols: names.iter().map(|n| n.to_string()).collect(),
+        ..Options::default()
+    }
 }
 
-/// Options with one number, including the NaN and infinities JSON cannot spell.
-fn with_number(name: &'static str, value: f64) -> Result<Options, OptionsError> {
-    let entries = vec![(name, value)];
-    Options::from_deserializer(MapDeserializer::<_, ValueError>::new(
-        entries
-            .into_iter()
-            .map(|(k, v)| (k, IntoDeserializer::<ValueError>::into_deserializer(v))),
-    ))
+fn with_codes(codes: &[u16]) -> Options {
+    Options {
+        fatal_codes: codes.to_vec(),
+        ..Options::default()
+    }
 }
 
-fn refused(json: &str, kind: ErrorKind, option: &str, mentions: &[&str]) {
-    let err = parse(json).expect_err(json);
-    assert_eq!(err.kind(), kind, "{json}: {err}");
-    assert_eq!(err.option(), option, "{json}: {err}");
-    let text = err.to_string();
-    for word in mentions {
-        assert!(text.contains(word), "{json}: {text:?} lacks {word:?}");
+/// `options` is refused for `option`, with `expected` and `index`.
+fn refused(options: &Options, option: OptionName, expected: &str, index: Option<usize>) {
+    let err = options.validate().expect_err(&format!("{options:?}"));
+    assert_eq!(
+        (err.option, err.expected, err.index),
+        (option, expected, index),
+        "{options:?}"
+    );
+}
+
+fn accepted(options: &Options) {
+    if let Err(err) = options.validate() {
+        panic!("{options:?} was refused: {err}");
     }
 }
 
 #[test]
 fn defaults() {
-    let options = parse_ok("{}");
-    assert_eq!(options, Options::default());
+    let options = Options::default();
+    accepted(&options);
     assert_eq!(options.min_delay_ms, 1000);
     assert_eq!(options.max_delay_ms, 30_000);
     assert_eq!(options.factor, 2.0);
@@ -58,342 +80,417 @@ fn defaults() {
     assert_eq!(options.insecure, Insecure::Upgrade);
     assert!(options.probe && options.log);
     assert_eq!(options.fatal_codes, DEFAULT_FATAL_CODES);
-}
-
-#[test]
-fn null_and_absent_mean_default() {
-    assert_eq!(parse_ok("null"), Options::default());
     assert_eq!(
-        parse_ok(r#"{"minDelayMs": null, "heartbeat": null, "fatalCodes": null}"#),
-        Options::default()
-    );
-}
-
-#[test]
-fn every_option_is_read() {
-    let options = parse_ok(
-        r#"{
-            "minDelayMs": 250, "maxDelayMs": 60000, "factor": 1.5, "jitter": "equal",
-            "maxRetries": 7, "connectTimeoutMs": 0, "stableAfterMs": 0,
-            "maxBufferedMessages": 0, "maxBufferedBytes": 4096,
-            "heartbeat": { "intervalMs": 15000, "message": "{\"type\":\"ping\"}", "timeoutMs": 5000 },
-            "protocols": ["chat.v2", "chat"], "binaryType": "arraybuffer", "insecure": "allow",
-            "probe": false, "fatalCodes": [4001, 1008, 4001], "log": false
-        }"#,
-    );
-    assert_eq!(
-        options,
-        Options {
-            min_delay_ms: 250,
-            max_delay_ms: 60_000,
-            factor: 1.5,
-            jitter: Jitter::Equal,
-            max_retries: Some(7),
-            connect_timeout_ms: 0,
-            stable_after_ms: 0,
-            max_buffered_messages: 0,
-            max_buffered_bytes: 4096,
-            heartbeat: Some(Heartbeat {
-                interval_ms: 15_000,
-                message: r#"{"type":"ping"}"#.to_string(),
-                timeout_ms: 5000,
-            }),
-            protocols: vec!["chat.v2".to_string(), "chat".to_string()],
-            binary_type: BinaryType::ArrayBuffer,
-            insecure: Insecure::Allow,
-            probe: false,
-            fatal_codes: vec![1008, 4001],
-            log: false,
+        Heartbeat::default(),
+        Heartbeat {
+            interval_ms: 30_000,
+            message: "ping".to_string(),
+            timeout_ms: 10_000
         }
     );
 }
 
 #[test]
-fn heartbeat_fields_default_and_false_is_off() {
-    assert_eq!(
-        parse_ok(r#"{"heartbeat": {}}"#).heartbeat,
-        Some(Heartbeat::default())
-    );
-    assert_eq!(
-        parse_ok(r#"{"heartbeat": {"intervalMs": 1000}}"#).heartbeat,
-        Some(Heartbeat {
-            interval_ms: 1000,
-            ..Heartbeat::default()
-        })
-    );
-    assert_eq!(parse_ok(r#"{"heartbeat": false}"#).heartbeat, None);
-}
-
-#[test]
-fn single_protocol_string() {
-    assert_eq!(parse_ok(r#"{"protocols": "mqtt"}"#).protocols, ["mqtt"]);
-    assert!(parse_ok(r#"{"protocols": []}"#).protocols.is_empty());
-}
-
-#[test]
-fn max_delay_defaults_to_at_least_min_delay() {
-    let options = parse_ok(r#"{"minDelayMs": 60000}"#);
-    assert_eq!(
-        (options.min_delay_ms, options.max_delay_ms),
-        (60_000, 60_000)
-    );
-}
-
-#[test]
-fn infinity_max_retries_is_unbounded() {
-    assert_eq!(
-        with_number("maxRetries", f64::INFINITY)
-            .unwrap()
-            .max_retries,
-        None
-    );
-    assert_eq!(parse_ok(r#"{"maxRetries": 0}"#).max_retries, Some(0));
-}
-
-#[test]
-fn numbers_out_of_range() {
-    for (name, value) in [
-        ("minDelayMs", f64::NAN),
-        ("minDelayMs", -1.0),
-        ("minDelayMs", f64::INFINITY),
-        ("minDelayMs", 1.5),
-        ("maxDelayMs", MAX_TIMER_MS as f64 + 1.0),
-        ("connectTimeoutMs", f64::NEG_INFINITY),
-        ("stableAfterMs", 1e300),
-        ("maxRetries", -1.0),
-        ("maxRetries", f64::NAN),
-        ("maxRetries", f64::NEG_INFINITY),
-        ("maxRetries", 0.5),
-        ("maxBufferedMessages", 1e10),
-        ("maxBufferedBytes", -0.5),
-        ("factor", 0.5),
-        ("factor", f64::NAN),
-        ("factor", f64::INFINITY),
+fn every_option_set_and_every_limit_reached_is_accepted() {
+    let options = Options {
+        min_delay_ms: 250,
+        max_delay_ms: 60_000,
+        factor: 1.5,
+        jitter: Jitter::Equal,
+        max_retries: Some(7),
+        connect_timeout_ms: 0,
+        stable_after_ms: 0,
+        max_buffered_messages: 0,
+        max_buffered_bytes: 4096,
+        heartbeat: Some(Heartbeat {
+            interval_ms: 15_000,
+            message: r#"{"type":"ping"}"#.to_string(),
+            timeout_ms: 5000,
+        }),
+        protocols: vec!["chat.v2".to_string(), "chat".to_string()],
+        binary_type: BinaryType::ArrayBuffer,
+        insecure: Insecure::Allow,
+        probe: false,
+        fatal_codes: vec![4001, 1008, 4001],
+        log: false,
+    };
+    accepted(&options);
+    for options in [
+        Options {
+            min_delay_ms: MAX_TIMER_MS,
+            max_delay_ms: MAX_TIMER_MS,
+            connect_timeout_ms: MAX_TIMER_MS,
+            stable_after_ms: MAX_TIMER_MS,
+            max_buffered_bytes: MAX_SAFE_INTEGER,
+            max_buffered_messages: u32::MAX,
+            max_retries: Some(u32::MAX),
+            factor: 1000.0,
+            ..Options::default()
+        },
+        Options {
+            min_delay_ms: 0,
+            max_delay_ms: 0,
+            factor: 1.0,
+            max_retries: Some(0),
+            ..Options::default()
+        },
+        with_heartbeat(1, 1),
+        with_heartbeat(MAX_TIMER_MS, MAX_TIMER_MS),
+        with_protocols(&["!#$%&'*+-.^_`|~", "Az09"]),
+        with_protocols(&["p"]),
+        Options {
+            protocols: (0..MAX_PROTOCOLS).map(|n| format!("p{n}")).collect(),
+            ..Options::default()
+        },
+        with_codes(&[1000, 4999]),
+        with_codes(&[]),
+        // Repeats are allowed (normalize drops them); only the count is bounded.
+        with_codes(&[1000; MAX_FATAL_CODES]),
     ] {
-        let err = with_number(name, value).expect_err(name);
-        assert_eq!(err.kind(), ErrorKind::Range, "{name}={value}: {err}");
-        assert_eq!(err.option(), name);
-        assert!(err.to_string().contains(name), "{err}");
+        accepted(&options);
     }
 }
 
 #[test]
-fn rejected_values_are_shown() {
-    let shown = |name: &'static str, value: f64| with_number(name, value).unwrap_err().to_string();
-    assert!(shown("minDelayMs", f64::NAN).ends_with("got NaN"));
-    assert!(shown("minDelayMs", -5.0).ends_with("got -5"));
-    assert!(shown("minDelayMs", 1.25).ends_with("got 1.25"));
-    assert!(shown("minDelayMs", 2.999_999_9).ends_with("got 2.999999…"));
-    assert!(shown("minDelayMs", f64::NEG_INFINITY).ends_with("got -Infinity"));
-    assert!(shown("minDelayMs", 1e300).ends_with("got a number beyond 9007199254740991"));
-    let text = shown("minDelayMs", -5.0);
-    assert!(text.contains("from 0 to 2147483647"), "{text}");
-}
-
-#[test]
-fn wrong_types() {
+fn timers_out_of_range() {
+    let over = MAX_TIMER_MS + 1;
     refused(
-        r#"{"minDelayMs": "1000"}"#,
-        ErrorKind::Type,
-        "minDelayMs",
-        &["minDelayMs", "the string \"1000\"", "integer"],
-    );
-    refused(r#"{"factor": true}"#, ErrorKind::Type, "factor", &["true"]);
-    refused(
-        r#"{"log": "yes"}"#,
-        ErrorKind::Type,
-        "log",
-        &["true or false"],
-    );
-    refused(r#"{"probe": 1}"#, ErrorKind::Type, "probe", &["got 1"]);
-    refused(r#"{"jitter": 1}"#, ErrorKind::Type, "jitter", &["\"full\""]);
-    refused(
-        r#"{"heartbeat": true}"#,
-        ErrorKind::Type,
-        "heartbeat",
-        &["intervalMs"],
+        &Options {
+            min_delay_ms: over,
+            max_delay_ms: over,
+            ..Options::default()
+        },
+        OptionName::MinDelayMs,
+        TIMER,
+        None,
     );
     refused(
-        r#"{"heartbeat": {"message": 5}}"#,
-        ErrorKind::Type,
-        "heartbeat.message",
-        &["a string"],
+        &Options {
+            max_delay_ms: over,
+            ..Options::default()
+        },
+        OptionName::MaxDelayMs,
+        MAX_DELAY,
+        None,
     );
     refused(
-        r#"{"protocols": 5}"#,
-        ErrorKind::Type,
-        "protocols",
-        &["got 5"],
+        &Options {
+            min_delay_ms: 5000,
+            max_delay_ms: 4999,
+            ..Options::default()
+        },
+        OptionName::MaxDelayMs,
+        MAX_DELAY,
+        None,
     );
     refused(
-        r#"{"protocols": ["a", 1]}"#,
-        ErrorKind::Type,
-        "protocols",
-        &["strings"],
+        &Options {
+            connect_timeout_ms: over,
+            ..Options::default()
+        },
+        OptionName::ConnectTimeoutMs,
+        TIMER,
+        None,
     );
     refused(
-        r#"{"fatalCodes": 1008}"#,
-        ErrorKind::Type,
-        "fatalCodes",
-        &["array"],
+        &Options {
+            stable_after_ms: u64::MAX,
+            ..Options::default()
+        },
+        OptionName::StableAfterMs,
+        TIMER,
+        None,
     );
-    refused(
-        r#"{"fatalCodes": ["1008"]}"#,
-        ErrorKind::Type,
-        "fatalCodes",
-        &["1000 to 4999"],
-    );
-    refused(
-        r#"{"maxRetries": "Infinity"}"#,
-        ErrorKind::Type,
-        "maxRetries",
-        &["Infinity"],
-    );
-}
-
-#[test]
-fn values_out_of_range() {
-    refused(
-        r#"{"minDelayMs": 5000, "maxDelayMs": 1000}"#,
-        ErrorKind::Range,
-        "maxDelayMs",
-        &["minDelayMs (5000)", "got 1000"],
-    );
-    refused(
-        r#"{"jitter": "fast"}"#,
-        ErrorKind::Range,
-        "jitter",
-        &["\"full\", \"equal\", \"none\"", "\"fast\""],
-    );
-    refused(
-        r#"{"binaryType": "Blob"}"#,
-        ErrorKind::Range,
-        "binaryType",
-        &["\"arraybuffer\""],
-    );
-    refused(
-        r#"{"insecure": "downgrade"}"#,
-        ErrorKind::Range,
-        "insecure",
-        &["\"upgrade\""],
-    );
-    refused(
-        r#"{"heartbeat": {"intervalMs": 0}}"#,
-        ErrorKind::Range,
-        "heartbeat.intervalMs",
-        &["from 1"],
-    );
-    refused(
-        r#"{"heartbeat": {"timeoutMs": -1}}"#,
-        ErrorKind::Range,
-        "heartbeat.timeoutMs",
-        &["got -1"],
-    );
-    refused(
-        r#"{"protocols": ["a b"]}"#,
-        ErrorKind::Range,
-        "protocols",
-        &["token", "\"a b\""],
-    );
-    refused(
-        r#"{"protocols": [""]}"#,
-        ErrorKind::Range,
-        "protocols",
-        &["non-empty"],
-    );
-    refused(
-        r#"{"protocols": ["chat", "chat"]}"#,
-        ErrorKind::Range,
-        "protocols",
-        &["distinct"],
-    );
-    refused(
-        r#"{"protocols": "caf\u00e9"}"#,
-        ErrorKind::Range,
-        "protocols",
-        &["ASCII"],
-    );
-    refused(
-        r#"{"fatalCodes": [999]}"#,
-        ErrorKind::Range,
-        "fatalCodes",
-        &["got 999"],
-    );
-    refused(
-        r#"{"fatalCodes": [5000]}"#,
-        ErrorKind::Range,
-        "fatalCodes",
-        &["1000 to 4999"],
-    );
-    refused(
-        r#"{"fatalCodes": [1008.5]}"#,
-        ErrorKind::Range,
-        "fatalCodes",
-        &["1008.5"],
-    );
-}
-
-#[test]
-fn huge_arrays_are_refused_clearly() {
-    let codes = vec!["1000"; 300].join(",");
-    refused(
-        &format!(r#"{{"fatalCodes": [{codes}]}}"#),
-        ErrorKind::Range,
-        "fatalCodes",
-        &["at most 256", "300 items"],
-    );
-    let names = vec![r#""p""#; 5000].join(",");
-    refused(
-        &format!(r#"{{"protocols": [{names}]}}"#),
-        ErrorKind::Range,
-        "protocols",
-        &["at most 64", "5000 items"],
-    );
-}
-
-#[test]
-fn deep_nesting_is_refused_without_overflow() {
-    let deep = format!(r#"{{"protocols": {}{}}}"#, "[".repeat(100), "]".repeat(100));
-    let err = parse(&deep).unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Type);
-    assert!(err.to_string().contains("too deeply"), "{err}");
-}
-
-#[test]
-fn unknown_keys_are_named() {
-    refused(
-        r#"{"minDelay": 1}"#,
-        ErrorKind::Type,
-        "minDelay",
-        &["minDelay", "minDelayMs"],
-    );
-    refused(
-        r#"{"__proto__": {"log": false}}"#,
-        ErrorKind::Type,
-        "__proto__",
-        &["__proto__"],
-    );
-    refused(
-        r#"{"constructor": 1}"#,
-        ErrorKind::Type,
-        "constructor",
-        &["constructor"],
-    );
-    refused(
-        r#"{"heartbeat": {"interval": 1000}}"#,
-        ErrorKind::Type,
-        "heartbeat.interval",
-        &["heartbeat.interval", "intervalMs"],
-    );
-}
-
-#[test]
-fn non_objects_are_type_errors() {
-    for json in ["5", "\"fast\"", "[1, 2]", "true"] {
-        let err = parse(json).expect_err(json);
-        assert_eq!(err.kind(), ErrorKind::Type, "{json}: {err}");
-        assert!(err.to_string().contains("options object"), "{err}");
+    for (interval, timeout, option) in [
+        (0, 1, OptionName::HeartbeatIntervalMs),
+        (over, 1, OptionName::HeartbeatIntervalMs),
+        (1, 0, OptionName::HeartbeatTimeoutMs),
+        (1, over, OptionName::HeartbeatTimeoutMs),
+    ] {
+        refused(
+            &with_heartbeat(interval, timeout),
+            option,
+            HEARTBEAT_TIMER,
+            None,
+        );
     }
-    let err = Options::from_deserializer(F64Deserializer::<ValueError>::new(1.0)).unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Type);
+}
+
+#[test]
+fn factor_and_bytes_out_of_range() {
+    for factor in [
+        0.5,
+        0.999_999,
+        1_000.000_1,
+        -1.0,
+        f64::NAN,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+    ] {
+        refused(
+            &Options {
+                factor,
+                ..Options::default()
+            },
+            OptionName::Factor,
+            FACTOR,
+            None,
+        );
+    }
+    refused(
+        &Options {
+            max_buffered_bytes: MAX_SAFE_INTEGER + 1,
+            ..Options::default()
+        },
+        OptionName::MaxBufferedBytes,
+        BYTES,
+        None,
+    );
+}
+
+#[test]
+fn protocols_must_be_distinct_tokens() {
+    refused(
+        &with_protocols(&["a b"]),
+        OptionName::Protocols,
+        TOKEN,
+        Some(0),
+    );
+    refused(
+        &with_protocols(&["chat", ""]),
+        OptionName::Protocols,
+        TOKEN,
+        Some(1),
+    );
+    refused(
+        &with_protocols(&["café"]),
+        OptionName::Protocols,
+        TOKEN,
+        Some(0),
+    );
+    for separator in "()<>@,;:\\\"/[]?={} \t".chars() {
+        let name = format!("a{separator}b");
+        refused(
+            &with_protocols(&[&name]),
+            OptionName::Protocols,
+            TOKEN,
+            Some(0),
+        );
+    }
+    refused(
+        &with_protocols(&["chat", "mqtt", "chat"]),
+        OptionName::Protocols,
+        DISTINCT,
+        Some(2),
+    );
+    let too_many = Options {
+        protocols: (0..=MAX_PROTOCOLS).map(|n| format!("p{n}")).collect(),
+        ..Options::default()
+    };
+    refused(
+        &too_many,
+        OptionName::Protocols,
+        "at most 64 sub-protocols",
+        None,
+    );
+}
+
+#[test]
+fn fatal_codes_must_be_few_close_codes() {
+    refused(
+        &with_codes(&[999]),
+        OptionName::FatalCodes,
+        CLOSE_CODES,
+        Some(0),
+    );
+    refused(
+        &with_codes(&[1008, 5000]),
+        OptionName::FatalCodes,
+        CLOSE_CODES,
+        Some(1),
+    );
+    refused(
+        &with_codes(&[0]),
+        OptionName::FatalCodes,
+        CLOSE_CODES,
+        Some(0),
+    );
+    refused(
+        &with_codes(&[1000; MAX_FATAL_CODES + 1]),
+        OptionName::FatalCodes,
+        "at most 256 close codes",
+        None,
+    );
+}
+
+#[test]
+fn the_first_broken_rule_is_reported() {
+    let options = Options {
+        factor: f64::NAN,
+        protocols: vec![String::new()],
+        fatal_codes: vec![1],
+        ..Options::default()
+    };
+    assert_eq!(options.validate().unwrap_err().option, OptionName::Factor);
+    let options = Options {
+        protocols: vec![String::new()],
+        fatal_codes: vec![1],
+        ..Options::default()
+    };
+    assert_eq!(
+        options.validate().unwrap_err().option,
+        OptionName::Protocols
+    );
+}
+
+#[test]
+fn messages_name_the_option_and_the_rule() {
+    let err = Options {
+        min_delay_ms: 5000,
+        max_delay_ms: 1000,
+        ..Options::default()
+    }
+    .validate()
+    .unwrap_err();
+    assert_eq!(
+        err.message(),
+        "wsguard: option max_delay_ms must be at least the minimum delay and at most 2147483647 (ms)"
+    );
+    assert_eq!(err.to_string(), err.message());
+    let err = with_protocols(&["chat", "chat"]).validate().unwrap_err();
+    assert_eq!(
+        err.message(),
+        "wsguard: option protocols[1] must be distinct sub-protocol names"
+    );
+    let err = with_heartbeat(0, 1).validate().unwrap_err();
+    assert_eq!(
+        err.message(),
+        "wsguard: option heartbeat.interval_ms must be an integer from 1 to 2147483647 (ms)"
+    );
+    let err = with_codes(&[1000; 300]).validate().unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "wsguard: option fatal_codes must be at most 256 close codes"
+    );
+}
+
+#[test]
+fn texts_quote_the_real_limits() {
+    let timer = decimal(MAX_TIMER_MS);
+    for option in [
+        OptionName::MinDelayMs,
+        OptionName::MaxDelayMs,
+        OptionName::ConnectTimeoutMs,
+        OptionName::StableAfterMs,
+        OptionName::HeartbeatIntervalMs,
+        OptionName::HeartbeatTimeoutMs,
+    ] {
+        assert!(option.expected().contains(&timer), "{option:?}");
+    }
+    assert!(OptionName::MaxBufferedBytes
+        .expected()
+        .contains(&decimal(MAX_SAFE_INTEGER)));
+    assert!(OptionName::MaxRetries
+        .expected()
+        .contains(&decimal(u32::MAX.into())));
+    assert!(OptionName::MaxBufferedMessages
+        .expected()
+        .contains(&decimal(u32::MAX.into())));
+    let too_many = Options {
+        protocols: vec!["p".to_string(); MAX_PROTOCOLS + 1],
+        ..Options::default()
+    };
+    let expected = too_many.validate().unwrap_err().expected;
+    assert!(
+        expected.contains(&decimal(MAX_PROTOCOLS as u64)),
+        "{expected}"
+    );
+    let expected = with_codes(&[1000; MAX_FATAL_CODES + 1])
+        .validate()
+        .unwrap_err()
+        .expected;
+    assert!(
+        expected.contains(&decimal(MAX_FATAL_CODES as u64)),
+        "{expected}"
+    );
+}
+
+#[test]
+fn option_names_are_distinct_rust_field_names() {
+    use OptionName::*;
+    let all = [
+        MinDelayMs,
+        MaxDelayMs,
+        Factor,
+        Jitter,
+        MaxRetries,
+        ConnectTimeoutMs,
+        StableAfterMs,
+        MaxBufferedMessages,
+        MaxBufferedBytes,
+        Heartbeat,
+        HeartbeatIntervalMs,
+        HeartbeatMessage,
+        HeartbeatTimeoutMs,
+        Protocols,
+        BinaryType,
+        Insecure,
+        Probe,
+        FatalCodes,
+        Log,
+    ];
+    for (i, option) in all.iter().enumerate() {
+        let name = option.as_str();
+        assert!(
+            name.bytes()
+                .all(|b| b.is_ascii_lowercase() || b == b'_' || b == b'.'),
+            "{name}"
+        );
+        assert!(!option.expected().is_empty(), "{name}");
+        assert!(all[..i].iter().all(|o| o.as_str() != name), "{name} twice");
+    }
+    assert_eq!(Jitter.expected(), "one of \"full\", \"equal\", \"none\"");
+    assert_eq!(BinaryType.expected(), "one of \"blob\", \"arraybuffer\"");
+    assert_eq!(
+        Insecure.expected(),
+        "one of \"upgrade\", \"error\", \"allow\""
+    );
+    assert_eq!(Log.expected(), "true or false");
+    assert!(MaxRetries.expected().contains("Infinity"));
+}
+
+#[test]
+fn names_the_js_layer_maps_with() {
+    for jitter in [Jitter::Full, Jitter::Equal, Jitter::None] {
+        let name = match jitter {
+            Jitter::Full => "full",
+            Jitter::Equal => "equal",
+            Jitter::None => "none",
+        };
+        assert_eq!(Jitter::parse(name), Some(jitter));
+    }
+    for binary_type in [BinaryType::Blob, BinaryType::ArrayBuffer] {
+        assert_eq!(BinaryType::parse(binary_type.as_str()), Some(binary_type));
+    }
+    assert_eq!(Insecure::parse("upgrade"), Some(Insecure::Upgrade));
+    assert_eq!(Insecure::parse("error"), Some(Insecure::Error));
+    assert_eq!(Insecure::parse("allow"), Some(Insecure::Allow));
+    for wrong in ["", "Blob", "ARRAYBUFFER", "fast", "downgrade", " full"] {
+        assert_eq!(BinaryType::parse(wrong), None, "{wrong}");
+        assert_eq!(Jitter::parse(wrong), None, "{wrong}");
+        assert_eq!(Insecure::parse(wrong), None, "{wrong}");
+    }
+}
+
+#[test]
+fn normalize_drops_repeated_fatal_codes_in_place() {
+    let mut options = with_codes(&[4001, 1008, 4001, 1002, 1008, 4001]);
+    options.normalize();
+    assert_eq!(options.fatal_codes, [4001, 1008, 1002]);
+    let mut options = with_codes(&[1000; MAX_FATAL_CODES]);
+    options.normalize();
+    assert_eq!(options.fatal_codes, [1000]);
+    let mut defaults = Options::default();
+    defaults.normalize();
+    assert_eq!(defaults, Options::default());
 }

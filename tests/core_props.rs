@@ -165,7 +165,7 @@ impl World {
             }
             Step::Message => {
                 if let Some(id) = self.current() {
-                    self.machine.handle_socket_message(self.now, id);
+                    self.machine.handle_inbound(self.now, id);
                 }
             }
             Step::Error => {
@@ -305,6 +305,15 @@ fn run(options: Options, seed: u64, steps: &[Step]) -> Result<(), TestCaseError>
         world.apply(step)?;
     }
     world.finish()
+}
+
+proptest! {
+    /// The one number formatter agrees with the standard library's.
+    #[test]
+    fn decimal_matches_display(n in any::<u64>(), small in 0u64..1000) {
+        prop_assert_eq!(wsguard::core::text::decimal(n), n.to_string());
+        prop_assert_eq!(wsguard::core::text::decimal(small), small.to_string());
+    }
 }
 
 proptest! {

@@ -271,7 +271,8 @@ fn errors_name_the_input_and_the_rule() {
         &Whatwg,
     )
     .unwrap_err();
-    let text = err.to_string();
+    let text = err.message();
+    assert_eq!(err.to_string(), text, "Display says the same");
     assert!(
         text.contains("ftp://files.example/x") && text.contains("ws:, wss:"),
         "{text}"
@@ -284,7 +285,7 @@ fn errors_name_the_input_and_the_rule() {
         &Whatwg,
     )
     .unwrap_err()
-    .to_string();
+    .message();
     assert!(
         err.contains("ws://a.example/") && err.contains("insecure"),
         "{err}"
@@ -294,7 +295,7 @@ fn errors_name_the_input_and_the_rule() {
     let about = Page::new("about:", "about:blank");
     let err = resolve("/ws", Some(&about), Insecure::Upgrade, &Whatwg)
         .unwrap_err()
-        .to_string();
+        .message();
     assert!(err.contains("\"/ws\"") && err.contains("about:"), "{err}");
 }
 
@@ -322,4 +323,51 @@ fn redaction_removes_query_fragment_and_user_info() {
     assert_eq!(redact(&long).chars().count(), 121);
     let unicode = "é".repeat(200);
     assert!(redact(&unicode).ends_with('…'));
+}
+
+#[test]
+fn every_error_message_in_full() {
+    let cases = [
+        (
+            UrlError::Empty,
+            "wsguard: the URL is empty; pass a ws:, wss:, http:, https: or relative URL such as \"/ws\"",
+        ),
+        (
+            UrlError::UnsupportedScheme {
+                input: "ftp://a/x".into(),
+                scheme: "ftp".into(),
+            },
+            "wsguard: the URL \"ftp://a/x\" has the scheme \"ftp:\"; only ws:, wss:, http:, https: and relative URLs are allowed",
+        ),
+        (
+            UrlError::NoBase {
+                input: "/ws".into(),
+                page_protocol: Some("file:".into()),
+            },
+            "wsguard: the relative URL \"/ws\" cannot be resolved on a page loaded from \"file:\"; pass an absolute ws: or wss: URL",
+        ),
+        (
+            UrlError::NoBase {
+                input: "/ws".into(),
+                page_protocol: None,
+            },
+            "wsguard: the relative URL \"/ws\" cannot be resolved without a page location; pass an absolute ws: or wss: URL",
+        ),
+        (
+            UrlError::Invalid {
+                input: "ws://[::1".into(),
+            },
+            "wsguard: \"ws://[::1\" is not a valid URL",
+        ),
+        (
+            UrlError::InsecureRefused {
+                url: "ws://a/ws".into(),
+            },
+            "wsguard: the insecure URL \"ws://a/ws\" is refused on an HTTPS page (insecure: \"error\"); use wss:, or insecure: \"upgrade\" or \"allow\"",
+        ),
+    ];
+    for (err, text) in cases {
+        assert_eq!(err.message(), text);
+        assert_eq!(err.to_string(), text);
+    }
 }

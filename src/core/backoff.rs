@@ -191,10 +191,9 @@ impl Backoff {
     /// ```
     pub fn ceiling(&self, retry: u32) -> Millis {
         // Past 2^10 retries every factor ≥ 2 has long reached any ceiling; the cap keeps the
-        // exponent an `i32`.
+        // loop in `powi` short.
         const MAX_EXPONENT: u32 = 1024;
-        let exponent = retry.min(MAX_EXPONENT) as i32;
-        let grown = self.min_delay_ms as f64 * self.factor.powi(exponent);
+        let grown = self.min_delay_ms as f64 * powi(self.factor, retry.min(MAX_EXPONENT));
         // `f64::min` ignores NaN, and `as` saturates: the result is always ≤ maxDelayMs.
         (grown.min(self.max_delay_ms as f64) as Millis).min(self.max_delay_ms)
     }
@@ -240,5 +239,21 @@ fn draw(jitter: Jitter, low: Millis, high: Millis, rng: &mut Rng) -> Millis {
             middle + rng.up_to(high - middle)
         }
         Jitter::None => high,
+    }
+}
+
+/// `base` to the power `exponent`, by repeated squaring: `f64::powi` lives in `std`, not in
+/// `core`. The same steps as the compiler's own `powi` routine, so the same results.
+fn powi(mut base: f64, mut exponent: u32) -> f64 {
+    let mut result = 1.0;
+    loop {
+        if exponent & 1 == 1 {
+            result *= base;
+        }
+        exponent /= 2;
+        if exponent == 0 {
+            return result;
+        }
+        base *= base;
     }
 }

@@ -17,14 +17,17 @@
 //! assert_eq!(buffer.drain().collect::<Vec<_>>(), ["a", "b"]);
 //! ```
 
+use alloc::collections::VecDeque;
+use alloc::string::String;
 use core::fmt;
-use std::collections::VecDeque;
 
-/// Why a send was refused.
+use super::text::{concat, decimal};
+
+/// Why a send was refused. [`SendRefusal::message`] (and `Display`) says it in a sentence.
 ///
 /// ```
 /// use wsguard::core::buffer::SendRefusal;
-/// assert!(SendRefusal::Closed.to_string().contains("closed"));
+/// assert!(SendRefusal::Closed.message().contains("closed"));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SendRefusal {
@@ -49,22 +52,43 @@ pub enum SendRefusal {
     },
 }
 
+impl SendRefusal {
+    /// The refusal in a sentence, starting with `wsguard: `.
+    ///
+    /// ```
+    /// use wsguard::core::buffer::SendRefusal;
+    /// let refusal = SendRefusal::TooManyBytes { limit: 100, queued: 60, size: 41 };
+    /// assert_eq!(
+    ///     refusal.message(),
+    ///     "wsguard: send() while not connected: a message of 41 bytes does not fit the \
+    ///      buffer (60 of maxBufferedBytes 100 used)",
+    /// );
+    /// ```
+    pub fn message(&self) -> String {
+        match *self {
+            Self::Closed => "wsguard: send() after the client was closed".into(),
+            Self::BufferingDisabled => "wsguard: send() while not connected, and buffering is off (maxBufferedMessages or maxBufferedBytes is 0)".into(),
+            Self::TooManyMessages { limit } => concat(&[
+                "wsguard: send() while not connected, and the buffer already holds maxBufferedMessages (",
+                &decimal(limit.into()),
+                ") messages",
+            ]),
+            Self::TooManyBytes { limit, queued, size } => concat(&[
+                "wsguard: send() while not connected: a message of ",
+                &decimal(size),
+                " bytes does not fit the buffer (",
+                &decimal(queued),
+                " of maxBufferedBytes ",
+                &decimal(limit),
+                " used)",
+            ]),
+        }
+    }
+}
+
 impl fmt::Display for SendRefusal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Closed => f.write_str("wsguard: send() after the client was closed"),
-            Self::BufferingDisabled => f.write_str(
-                "wsguard: send() while not connected, and buffering is off (maxBufferedMessages or maxBufferedBytes is 0)",
-            ),
-            Self::TooManyMessages { limit } => write!(
-                f,
-                "wsguard: send() while not connected, and the buffer already holds maxBufferedMessages ({limit}) messages"
-            ),
-            Self::TooManyBytes { limit, queued, size } => write!(
-                f,
-                "wsguard: send() while not connected: a message of {size} bytes does not fit the buffer ({queued} of maxBufferedBytes {limit} used)"
-            ),
-        }
+        f.write_str(&self.message())
     }
 }
 
@@ -100,11 +124,11 @@ impl<M> SendError<M> {
 
 impl<M> fmt::Display for SendError<M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.refusal.fmt(f)
+        f.write_str(&self.refusal.message())
     }
 }
 
-impl<M: fmt::Debug> std::error::Error for SendError<M> {}
+impl<M: fmt::Debug> core::error::Error for SendError<M> {}
 
 /// Messages waiting for the socket to open, in the order they were sent, bounded by a count
 /// and a total size.

@@ -52,11 +52,11 @@
 //! assert_eq!(diagnosis.url, "wss://api.example/ws");
 //! ```
 
-use std::borrow::Cow;
-
-use serde::{Deserialize, Serialize};
+use alloc::borrow::Cow;
+use alloc::string::String;
 
 use super::machine::{CloseCause, CloseInfo, Millis};
+use super::text::{concat, push_decimal};
 use super::url::redact;
 
 mod idle;
@@ -71,15 +71,14 @@ pub use probe::{probe_url, reached_browser_handshake_limit, should_probe};
 pub use streak::{ProbePlan, Streak};
 pub use text::close_code_meaning;
 
-/// What went wrong (or did not): the class of a close. Serialized as its stable kebab-case
+/// What went wrong (or did not): the class of a close, named in JS by its stable kebab-case
 /// name ([`Kind::as_str`]).
 ///
 /// ```
 /// use wsguard::core::diagnosis::Kind;
 /// assert_eq!(Kind::IdleTimeout.as_str(), "idle-timeout");
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Kind {
     /// `mixed-content`: a `ws://` socket from an HTTPS page, blocked by the browser (a
@@ -116,26 +115,6 @@ pub enum Kind {
 }
 
 impl Kind {
-    /// Every kind, in declaration order.
-    ///
-    /// ```
-    /// use wsguard::core::diagnosis::Kind;
-    /// assert_eq!(Kind::ALL.len(), 11);
-    /// ```
-    pub const ALL: [Self; 11] = [
-        Self::MixedContent,
-        Self::Certificate,
-        Self::HandshakeRejected,
-        Self::Unreachable,
-        Self::Timeout,
-        Self::ConnectionLost,
-        Self::IdleTimeout,
-        Self::ServerClosed,
-        Self::ProtocolError,
-        Self::Offline,
-        Self::Normal,
-    ];
-
     /// The stable name used in JS (`diagnosis.kind`) and on the console.
     ///
     /// ```
@@ -172,8 +151,7 @@ impl Kind {
 /// assert_eq!(Probe::default(), Probe::Skipped);
 /// assert_eq!(Probe::TlsFailed.as_str(), "tls-failed");
 /// ```
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Probe {
     /// `tls-ok`: the fetch resolved (an opaque response): TLS to that host and port works.
     TlsOk,
@@ -197,6 +175,22 @@ impl Probe {
             Self::TlsOk => "tls-ok",
             Self::TlsFailed => "tls-failed",
             Self::Skipped => "skipped",
+        }
+    }
+
+    /// The result named `"tls-ok"`, `"tls-failed"` or `"skipped"`, if any.
+    ///
+    /// ```
+    /// use wsguard::core::diagnosis::Probe;
+    /// assert_eq!(Probe::parse("tls-ok"), Some(Probe::TlsOk));
+    /// assert_eq!(Probe::parse("maybe"), None);
+    /// ```
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "tls-ok" => Some(Self::TlsOk),
+            "tls-failed" => Some(Self::TlsFailed),
+            "skipped" => Some(Self::Skipped),
+            _ => None,
         }
     }
 }
@@ -294,11 +288,9 @@ pub fn is_wss(url: &str) -> bool {
         .is_some_and(|scheme| scheme.eq_ignore_ascii_case("wss:"))
 }
 
-/// The explanation of one close: what happened, what to do, and the facts behind it.
-///
-/// Serialized with camelCase names for JS. Use `serde_wasm_bindgen::Serializer::new()
-/// .serialize_missing_as_null(true)` (or `Serializer::json_compatible()`) so that a missing
-/// `retryInMs` becomes `null` rather than `undefined`.
+/// The explanation of one close: what happened, what to do, and the facts behind it. The JS
+/// layer hands it over as an object with the same fields in camelCase (`retryInMs` is `null`
+/// when there is none).
 ///
 /// ```
 /// use wsguard::core::diagnosis::{classify_close, ClassifyInput, Kind};
@@ -307,15 +299,14 @@ pub fn is_wss(url: &str) -> bool {
 /// assert_eq!(d.kind, Kind::Unreachable);
 /// assert_eq!(d.retry_in_ms, None);
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnosis {
     /// The class of the close.
     pub kind: Kind,
     /// One sentence: what most likely happened.
     pub summary: Cow<'static, str>,
     /// Concrete steps to confirm and fix it.
-    pub advice: &'static str,
+    pub advice: Cow<'static, str>,
     /// The close code (the browser's, or the one wsguard sent).
     pub code: u16,
     /// The close reason, as received.
@@ -388,12 +379,12 @@ impl Diagnosis {
             out.push_str("\".");
         }
         out.push_str(" What to do: ");
-        out.push_str(self.advice);
+        out.push_str(&self.advice);
         out.push(' ');
         match (self.will_retry, self.retry_in_ms) {
             (true, Some(ms)) => {
                 out.push_str("Retrying in ");
-                text::push_u64(&mut out, ms);
+                push_decimal(&mut out, ms);
                 out.push_str(" ms.");
             }
             (true, None) => out.push_str("Retrying when the network is back."),
@@ -424,7 +415,7 @@ pub fn classify(facts: &Facts<'_>) -> Diagnosis {
     Diagnosis {
         kind,
         summary,
-        advice,
+        advice: join(advice),
         code: close.code,
         reason: close.reason.clone(),
         was_clean: close.was_clean,
@@ -440,10 +431,18 @@ pub fn classify(facts: &Facts<'_>) -> Diagnosis {
     }
 }
 
-type Explanation = (Kind, Cow<'static, str>, &'static str);
+type Explanation = (Kind, Cow<'static, str>, text::Advice);
 
-fn fixed(kind: Kind, summary: &'static str, advice: &'static str) -> Explanation {
+fn fixed(kind: Kind, summary: &'static str, advice: text::Advice) -> Explanation {
     (kind, Cow::Borrowed(summary), advice)
+}
+
+/// An advice's pieces as one text: borrowed when there is only one.
+fn join(advice: text::Advice) -> Cow<'static, str> {
+    match advice {
+        [only] => Cow::Borrowed(only),
+        pieces => Cow::Owned(concat(pieces)),
+    }
 }
 
 /// The rules, in order: the first that matches wins.
@@ -470,7 +469,7 @@ fn explain(facts: &Facts<'_>) -> Explanation {
         return match facts.open_error {
             Some(error) => (
                 Kind::Unreachable,
-                Cow::Owned([text::OPEN_FAILED_BECAUSE, error].concat()),
+                Cow::Owned(concat(&[text::OPEN_FAILED_BECAUSE, error])),
                 text::OPEN_FAILED_ADVICE,
             ),
             None => fixed(

@@ -18,6 +18,12 @@
 //! 3. Tag every socket with the [`SocketId`] of the [`Action::OpenSocket`] that created it
 //!    and pass that id with its events; events of a socket the machine has moved on from are
 //!    ignored.
+//! 4. Inbound messages need not reach the machine one by one: note the time of the latest
+//!    one, and report it with [`Machine::handle_inbound`] before calling
+//!    [`Machine::handle_timeout`], [`Machine::handle_socket_error`] or
+//!    [`Machine::handle_socket_close`] for that socket, whenever it changed since the last
+//!    report. The heartbeat and the close facts come out exactly as if every message had been
+//!    reported when it arrived.
 //!
 //! Time is a monotonic [`Millis`] count (`performance.now()`); a time earlier than one
 //! already seen is taken as that one.
@@ -74,13 +80,15 @@
 //! assert_eq!(machine.state(), State::Reconnecting);
 //! ```
 
-use std::collections::VecDeque;
-
+use alloc::collections::VecDeque;
+use alloc::string::String;
+use alloc::vec::Vec;
 use core::fmt;
 
 use super::backoff::{is_retry_later, Backoff, Rng};
 use super::buffer::{SendBuffer, SendError, SendRefusal};
 use super::options::Options;
+use super::text::{concat, decimal};
 
 /// A point in time or a duration, in milliseconds.
 ///
@@ -146,30 +154,16 @@ const CODE_ABNORMAL: u16 = 1006;
 /// Names one socket the machine asked the driver to open. Ids increase and are never reused.
 ///
 /// ```
-/// use wsguard::core::machine::{Action, Machine};
+/// use wsguard::core::machine::Machine;
 /// use wsguard::core::options::Options;
 /// let mut machine: Machine<()> = Machine::new(Options::default(), 1);
 /// machine.handle_start(0);
-/// let id = machine.socket().unwrap();
-/// assert_eq!(id.get(), 1);
+/// let first = machine.socket().unwrap();
+/// machine.handle_reconnect(10);
+/// assert!(machine.socket().unwrap() > first);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct SocketId(u64);
-
-impl SocketId {
-    /// The id as a number (from 1), e.g. for a JS map key.
-    ///
-    /// ```
-    /// use wsguard::core::machine::Machine;
-    /// use wsguard::core::options::Options;
-    /// let mut machine: Machine<()> = Machine::new(Options::default(), 1);
-    /// machine.handle_start(0);
-    /// assert!(machine.socket().unwrap().get() >= 1);
-    /// ```
-    pub fn get(self) -> u64 {
-        self.0
-    }
-}
 
 /// Where the client is.
 ///
@@ -387,22 +381,39 @@ pub enum CloseError {
     },
 }
 
-impl fmt::Display for CloseError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::InvalidCode(code) => write!(
-                f,
-                "wsguard: close() code {code} is not allowed; use 1000 or 3000-4999"
-            ),
-            Self::ReasonTooLong { bytes } => write!(
-                f,
-                "wsguard: close() reason is {bytes} bytes long; at most 123 UTF-8 bytes are allowed"
-            ),
+impl CloseError {
+    /// The error in a sentence, starting with `wsguard: `.
+    ///
+    /// ```
+    /// use wsguard::core::machine::CloseError;
+    /// assert_eq!(
+    ///     CloseError::InvalidCode(1001).message(),
+    ///     "wsguard: close() code 1001 is not allowed; use 1000 or 3000-4999",
+    /// );
+    /// ```
+    pub fn message(&self) -> String {
+        match *self {
+            Self::InvalidCode(code) => concat(&[
+                "wsguard: close() code ",
+                &decimal(code.into()),
+                " is not allowed; use 1000 or 3000-4999",
+            ]),
+            Self::ReasonTooLong { bytes } => concat(&[
+                "wsguard: close() reason is ",
+                &decimal(bytes as u64),
+                " bytes long; at most 123 UTF-8 bytes are allowed",
+            ]),
         }
     }
 }
 
-impl std::error::Error for CloseError {}
+impl fmt::Display for CloseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+impl core::error::Error for CloseError {}
 
 /// The machine's timers, each an entry of the timer table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -435,7 +446,10 @@ struct Socket {
     attempt: u32,
     requested_at: Millis,
     opened_at: Option<Millis>,
+    /// When the latest inbound message arrived, or when the socket opened.
     last_inbound: Millis,
+    /// When the heartbeat message was sent, while no inbound message has answered it.
+    heartbeat_sent_at: Option<Millis>,
     errored: bool,
 }
 
@@ -542,19 +556,6 @@ impl<M> Machine<M> {
         self.retries
     }
 
-    /// Whether the network is taken to be online (the default until `handle_offline`).
-    ///
-    /// ```
-    /// use wsguard::core::machine::Machine;
-    /// use wsguard::core::options::Options;
-    /// let mut machine: Machine<()> = Machine::new(Options::default(), 1);
-    /// machine.handle_offline(0);
-    /// assert!(!machine.is_online());
-    /// ```
-    pub fn is_online(&self) -> bool {
-        self.online
-    }
-
     /// How many messages wait for the socket to open.
     ///
     /// ```
@@ -613,8 +614,9 @@ impl<M> Machine<M> {
     /// use wsguard::core::options::Options;
     /// let mut machine: Machine<()> = Machine::new(Options::default(), 1);
     /// machine.handle_start(0);
+    /// let first = machine.socket();
     /// machine.handle_start(1);
-    /// assert_eq!(machine.socket().map(|s| s.get()), Some(1));
+    /// assert_eq!(machine.socket(), first);
     /// ```
     pub fn handle_start(&mut self, now: Millis) {
         self.tick(now);
@@ -643,6 +645,7 @@ impl<M> Machine<M> {
         };
         live.opened_at = Some(self.now);
         live.last_inbound = self.now;
+        live.heartbeat_sent_at = None;
         let attempt = live.attempt;
         self.disarm(Timer::ConnectTimeout);
         // The queue goes out first, so that anything sent from here on (even from the
@@ -662,32 +665,50 @@ impl<M> Machine<M> {
         self.arm_heartbeat();
     }
 
-    /// The socket's `message` event (its content stays with the driver): proof of life for
-    /// the heartbeat.
+    /// The latest inbound message on `socket` arrived at `at` (its content stays with the
+    /// driver): proof of life for the heartbeat, and the start of the silence a close reports
+    /// as [`CloseInfo::idle_for_ms`].
+    ///
+    /// The driver may report messages lazily (see the module docs): `at` may lie before the
+    /// machine's current time, and reporting the same time again changes nothing. The
+    /// heartbeat timer is re-armed from `at`, and a message that arrived after the heartbeat
+    /// was sent answers it.
     ///
     /// ```
-    /// use wsguard::core::machine::Machine;
+    /// use wsguard::core::machine::{Action, Machine};
     /// use wsguard::core::options::{Heartbeat, Options};
-    /// let options = Options { heartbeat: Some(Heartbeat::default()), ..Options::default() };
+    /// let heartbeat = Heartbeat { interval_ms: 1000, timeout_ms: 500, ..Heartbeat::default() };
+    /// let options = Options { heartbeat: Some(heartbeat), stable_after_ms: 0, ..Options::default() };
     /// let mut machine: Machine<()> = Machine::new(options, 1);
     /// machine.handle_start(0);
     /// let id = machine.socket().unwrap();
     /// machine.handle_socket_open(0, id);
-    /// machine.handle_socket_message(20_000, id);
-    /// assert_eq!(machine.poll_timeout(), Some(5000)); // stable timer; heartbeat at 50_000
+    /// // The timer set for 1000 fires; the driver first reports the message of 600.
+    /// machine.handle_inbound(600, id);
+    /// machine.handle_timeout(1000);
+    /// assert!(std::iter::from_fn(|| machine.poll_action()).all(|a| !matches!(a, Action::SendHeartbeat { .. })));
+    /// assert_eq!(machine.poll_timeout(), Some(1600));
     /// ```
-    pub fn handle_socket_message(&mut self, now: Millis, socket: SocketId) {
-        self.tick(now);
+    pub fn handle_inbound(&mut self, at: Millis, socket: SocketId) {
+        self.tick(at);
         if self.state != State::Open {
             return;
         }
-        let now = self.now;
         let Some(live) = self.socket.as_mut().filter(|s| s.id == socket) else {
             return;
         };
-        live.last_inbound = now;
+        live.last_inbound = live.last_inbound.max(at);
+        let last_inbound = live.last_inbound;
+        if live.heartbeat_sent_at.is_some_and(|sent| at < sent) {
+            // Older than the heartbeat: it cannot answer it, and the idle timer it would have
+            // re-armed has already fired.
+            return;
+        }
+        live.heartbeat_sent_at = None;
         self.disarm(Timer::HeartbeatDead);
-        self.arm_heartbeat();
+        if let Some(interval) = self.options.heartbeat.as_ref().map(|h| h.interval_ms) {
+            self.arm_at(Timer::HeartbeatIdle, last_inbound.saturating_add(interval));
+        }
     }
 
     /// The socket's `error` event: noted for the close that follows it.
@@ -728,7 +749,7 @@ impl<M> Machine<M> {
     ) {
         self.tick(now);
         if self.socket() == Some(socket) {
-            self.end_socket(code, reason.to_string(), was_clean, CloseCause::Socket);
+            self.end_socket(code, reason.into(), was_clean, CloseCause::Socket);
         }
     }
 
@@ -839,15 +860,15 @@ impl<M> Machine<M> {
                 self.actions.push_back(Action::CloseSocket {
                     socket,
                     code,
-                    reason: reason.to_string(),
+                    reason: reason.into(),
                 });
                 self.disarm_all();
-                self.user_close = Some((code, reason.to_string()));
+                self.user_close = Some((code, reason.into()));
                 self.set_state(State::Closing);
                 self.arm(Timer::CloseGrace, CLOSE_GRACE_MS);
             }
             _ => {
-                let info = self.info_without_socket(code, reason.to_string());
+                let info = self.info_without_socket(code, reason.into());
                 self.finish(info);
             }
         }
@@ -865,7 +886,7 @@ impl<M> Machine<M> {
     /// machine.handle_close(0, 1000, "").unwrap();
     /// machine.handle_reconnect(10);
     /// assert_eq!(machine.state(), State::Connecting);
-    /// assert_eq!(machine.socket().map(|s| s.get()), Some(2));
+    /// assert!(machine.socket().is_some());
     /// ```
     pub fn handle_reconnect(&mut self, now: Millis) {
         self.tick(now);
@@ -874,7 +895,7 @@ impl<M> Machine<M> {
                 // close() already asked this socket to close.
                 Some((code, reason)) => (code, reason, CloseCause::UserClose),
                 None => {
-                    let reason = "wsguard: reconnect".to_string();
+                    let reason = String::from("wsguard: reconnect");
                     self.actions.push_back(Action::CloseSocket {
                         socket: live.id,
                         code: CLOSE_RECONNECT,
@@ -970,15 +991,26 @@ impl<M> Machine<M> {
     }
 
     fn deadline(&self, timer: Timer) -> Option<Millis> {
-        self.timers[timer as usize]
+        self.timers.get(timer as usize).copied().flatten()
+    }
+
+    fn set_deadline(&mut self, timer: Timer, deadline: Option<Millis>) {
+        if let Some(slot) = self.timers.get_mut(timer as usize) {
+            *slot = deadline;
+        }
     }
 
     fn arm(&mut self, timer: Timer, after: Millis) {
-        self.timers[timer as usize] = Some(self.now.saturating_add(after));
+        self.arm_at(timer, self.now.saturating_add(after));
+    }
+
+    /// Arms `timer` for `deadline`, or for now if that has passed.
+    fn arm_at(&mut self, timer: Timer, deadline: Millis) {
+        self.set_deadline(timer, Some(deadline.max(self.now)));
     }
 
     fn disarm(&mut self, timer: Timer) {
-        self.timers[timer as usize] = None;
+        self.set_deadline(timer, None);
     }
 
     fn disarm_all(&mut self) {
@@ -1002,6 +1034,7 @@ impl<M> Machine<M> {
             requested_at: self.now,
             opened_at: None,
             last_inbound: self.now,
+            heartbeat_sent_at: None,
             errored: false,
         });
         self.set_state(State::Connecting);
@@ -1028,11 +1061,7 @@ impl<M> Machine<M> {
                 self.close_dead(socket, CLOSE_CONNECT_TIMEOUT, CloseCause::ConnectTimeout);
             }
             (Timer::Stable, _) => self.retries = 0,
-            (Timer::HeartbeatIdle, Some(socket)) => {
-                self.actions.push_back(Action::SendHeartbeat { socket });
-                let timeout = self.options.heartbeat.as_ref().map_or(0, |h| h.timeout_ms);
-                self.arm(Timer::HeartbeatDead, timeout);
-            }
+            (Timer::HeartbeatIdle, Some(socket)) => self.send_heartbeat(socket),
             (Timer::HeartbeatDead, Some(socket)) => {
                 self.close_dead(
                     socket,
@@ -1066,6 +1095,34 @@ impl<M> Machine<M> {
         }
     }
 
+    /// The heartbeat's idle timer fired: send the heartbeat, unless one is already waiting
+    /// for its answer (then this was only a wake-up, armed below).
+    fn send_heartbeat(&mut self, socket: SocketId) {
+        let now = self.now;
+        let (Some(live), Some(heartbeat)) = (self.socket.as_mut(), self.options.heartbeat.as_ref())
+        else {
+            return;
+        };
+        let interval = heartbeat.interval_ms;
+        if live.heartbeat_sent_at.is_none() {
+            live.heartbeat_sent_at = Some(now);
+            let timeout = heartbeat.timeout_ms;
+            self.actions.push_back(Action::SendHeartbeat { socket });
+            self.arm(Timer::HeartbeatDead, timeout);
+        }
+        // An answer at `t` re-arms the idle timer for `t + interval`, which may come before
+        // the dead timer. A driver that reports messages lazily only reports them when the
+        // machine wakes up, so wake up every `interval` meanwhile: an answer that arrived
+        // since the last wake-up is then reported before its `t + interval`.
+        let wake_up = now.saturating_add(interval);
+        if self
+            .deadline(Timer::HeartbeatDead)
+            .is_some_and(|dead| wake_up < dead)
+        {
+            self.arm_at(Timer::HeartbeatIdle, wake_up);
+        }
+    }
+
     /// Closes a socket our own timer gave up on, and treats it as lost.
     fn close_dead(&mut self, socket: SocketId, code: u16, cause: CloseCause) {
         let reason = match cause {
@@ -1075,9 +1132,9 @@ impl<M> Machine<M> {
         self.actions.push_back(Action::CloseSocket {
             socket,
             code,
-            reason: reason.to_string(),
+            reason: reason.into(),
         });
-        self.end_socket(code, reason.to_string(), false, cause);
+        self.end_socket(code, reason.into(), false, cause);
     }
 
     /// The live socket ended: report it, then close for good, wait, or schedule a retry.

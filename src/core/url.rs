@@ -27,9 +27,10 @@
 //! assert!(matches!(err, UrlError::InsecureRefused { .. }));
 //! ```
 
+use alloc::string::String;
 use core::fmt;
 
-use serde::Deserialize;
+use super::text::concat;
 
 /// What to do with a `ws://` URL (or `http://`, which means the same) on an HTTPS page.
 ///
@@ -41,8 +42,7 @@ use serde::Deserialize;
 /// assert_eq!(Insecure::parse("allow"), Some(Insecure::Allow));
 /// assert_eq!(Insecure::parse("downgrade"), None);
 /// ```
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Insecure {
     /// Rewrite the URL to `wss://` and warn once on the console (the default).
     #[default]
@@ -147,12 +147,13 @@ pub struct Resolved {
     pub upgraded_from: Option<String>,
 }
 
-/// Why an input is not a usable WebSocket URL. `Display` names the input and the rule.
+/// Why an input is not a usable WebSocket URL. [`UrlError::message`] (and `Display`) names
+/// the input and the rule.
 ///
 /// ```
 /// use wsguard::core::url::UrlError;
 /// let e = UrlError::Empty;
-/// assert!(e.to_string().contains("empty"));
+/// assert!(e.message().contains("empty"));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -186,32 +187,56 @@ pub enum UrlError {
     },
 }
 
-impl fmt::Display for UrlError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl UrlError {
+    /// The error in a sentence, starting with `wsguard: `.
+    ///
+    /// ```
+    /// use wsguard::core::url::UrlError;
+    /// let e = UrlError::Invalid { input: "ws://[::1".into() };
+    /// assert_eq!(e.message(), "wsguard: \"ws://[::1\" is not a valid URL");
+    /// ```
+    pub fn message(&self) -> String {
         match self {
-            Self::Empty => f.write_str("wsguard: the URL is empty; pass a ws:, wss:, http:, https: or relative URL such as \"/ws\""),
-            Self::UnsupportedScheme { input, scheme } => write!(
-                f,
-                "wsguard: the URL \"{input}\" has the scheme \"{scheme}:\"; only ws:, wss:, http:, https: and relative URLs are allowed"
-            ),
-            Self::NoBase { input, page_protocol: Some(protocol) } => write!(
-                f,
-                "wsguard: the relative URL \"{input}\" cannot be resolved on a page loaded from \"{protocol}\"; pass an absolute ws: or wss: URL"
-            ),
-            Self::NoBase { input, page_protocol: None } => write!(
-                f,
-                "wsguard: the relative URL \"{input}\" cannot be resolved without a page location; pass an absolute ws: or wss: URL"
-            ),
-            Self::Invalid { input } => write!(f, "wsguard: \"{input}\" is not a valid URL"),
-            Self::InsecureRefused { url } => write!(
-                f,
-                "wsguard: the insecure URL \"{url}\" is refused on an HTTPS page (insecure: \"error\"); use wss:, or insecure: \"upgrade\" or \"allow\""
-            ),
+            Self::Empty => "wsguard: the URL is empty; pass a ws:, wss:, http:, https: or relative URL such as \"/ws\"".into(),
+            Self::UnsupportedScheme { input, scheme } => concat(&[
+                "wsguard: the URL \"",
+                input,
+                "\" has the scheme \"",
+                scheme,
+                ":\"; only ws:, wss:, http:, https: and relative URLs are allowed",
+            ]),
+            Self::NoBase { input, page_protocol } => {
+                let (page_open, protocol, page_close) = match page_protocol {
+                    Some(protocol) => ("on a page loaded from \"", protocol.as_str(), "\""),
+                    None => ("without a page location", "", ""),
+                };
+                concat(&[
+                    "wsguard: the relative URL \"",
+                    input,
+                    "\" cannot be resolved ",
+                    page_open,
+                    protocol,
+                    page_close,
+                    "; pass an absolute ws: or wss: URL",
+                ])
+            }
+            Self::Invalid { input } => concat(&["wsguard: \"", input, "\" is not a valid URL"]),
+            Self::InsecureRefused { url } => concat(&[
+                "wsguard: the insecure URL \"",
+                url,
+                "\" is refused on an HTTPS page (insecure: \"error\"); use wss:, or insecure: \"upgrade\" or \"allow\"",
+            ]),
         }
     }
 }
 
-impl std::error::Error for UrlError {}
+impl fmt::Display for UrlError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+impl core::error::Error for UrlError {}
 
 /// Resolves a user's input to the WebSocket URL to open on `page`.
 ///
@@ -256,7 +281,7 @@ pub fn resolve(
             let Some(page) = web_page else {
                 return Err(UrlError::NoBase {
                     input: redact(input),
-                    page_protocol: page.map(|p| p.protocol.to_string()),
+                    page_protocol: page.map(|p| p.protocol.into()),
                 });
             };
             parser.parse(input, Some(page.href))
@@ -276,17 +301,17 @@ pub fn resolve(
         other => {
             return Err(UrlError::UnsupportedScheme {
                 input: redact(input),
-                scheme: other.to_string(),
+                scheme: other.into(),
             })
         }
     };
     if secure {
         return Ok(Resolved {
-            url: join("wss:", rest),
+            url: concat(&["wss:", rest]),
             upgraded_from: None,
         });
     }
-    let url = join("ws:", rest);
+    let url = concat(&["ws:", rest]);
     if !page.is_some_and(|p| p.is_secure()) {
         return Ok(Resolved {
             url,
@@ -300,7 +325,7 @@ pub fn resolve(
         }),
         Insecure::Error => Err(UrlError::InsecureRefused { url: redact(&url) }),
         Insecure::Upgrade => Ok(Resolved {
-            url: join("wss:", rest),
+            url: concat(&["wss:", rest]),
             upgraded_from: Some(url),
         }),
     }
@@ -320,23 +345,24 @@ const EXCERPT_CHARS: usize = 120;
 /// assert_eq!(redact("wss://me:pw@api.example/ws?token=s3cret#x"), "wss://api.example/ws");
 /// ```
 pub fn redact(input: &str) -> String {
-    let end = input.find(['?', '#']).unwrap_or(input.len());
-    let without_query = &input[..end];
-    let (head, tail) = match without_query.find("//") {
-        Some(slashes) => without_query.split_at(slashes + 2),
-        None => ("", without_query),
+    let without_query = input.split(['?', '#']).next().unwrap_or_default();
+    let (head, slashes, rest) = match without_query.split_once("//") {
+        Some((head, rest)) => (head, "//", rest),
+        None => ("", "", without_query),
     };
-    let authority_end = tail.find(['/', '\\']).unwrap_or(tail.len());
-    let tail = match tail[..authority_end].rfind('@') {
-        Some(at) => &tail[at + 1..],
-        None => tail,
+    let authority = rest.split(['/', '\\']).next().unwrap_or_default();
+    let tail = match authority.rfind('@') {
+        Some(at) => rest.get(at + 1..).unwrap_or_default(),
+        None => rest,
     };
-    let mut out = String::with_capacity(head.len() + tail.len());
-    out.push_str(head);
-    out.push_str(tail);
-    if let Some((cut, _)) = out.char_indices().nth(EXCERPT_CHARS) {
-        out.truncate(cut);
-        out.push('…');
+    let mut out = String::with_capacity(head.len() + slashes.len() + tail.len());
+    let chars = head.chars().chain(slashes.chars()).chain(tail.chars());
+    for (count, c) in chars.enumerate() {
+        if count == EXCERPT_CHARS {
+            out.push('…');
+            break;
+        }
+        out.push(c);
     }
     out
 }
@@ -344,18 +370,10 @@ pub fn redact(input: &str) -> String {
 /// The scheme of an absolute URL (`ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":"`), if the
 /// input starts with one.
 fn scheme_of(input: &str) -> Option<&str> {
-    let colon = input.find(':')?;
-    let scheme = &input[..colon];
+    let (scheme, _) = input.split_once(':')?;
     let mut chars = scheme.chars();
     let first = chars.next()?;
     (first.is_ascii_alphabetic()
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
     .then_some(scheme)
-}
-
-fn join(scheme: &str, rest: &str) -> String {
-    let mut url = String::with_capacity(scheme.len() + rest.len());
-    url.push_str(scheme);
-    url.push_str(rest);
-    url
 }

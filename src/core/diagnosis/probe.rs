@@ -7,6 +7,8 @@
 //! to the same host and port does: an opaque response proves that TLS works; a rejection
 //! means it does not, or that nothing answers.
 
+use alloc::string::String;
+
 use super::{Facts, Probe};
 use crate::core::machine::{CloseCause, Millis};
 
@@ -40,8 +42,8 @@ pub fn reached_browser_handshake_limit(wss: bool, lifetime_ms: Millis) -> bool {
 /// Only where its answer changes the diagnosis: a `wss:` socket that never opened and that
 /// the browser closed with 1006 (not our connect timeout, not a constructor failure, not
 /// mixed content), while online, before the browser's own handshake limit, with the `probe`
-/// option on (`enabled`) and no probe yet in this failure streak (`already_probed`; see
-/// [`crate::core::diagnosis::Streak`]).
+/// option on (`enabled`). [`crate::core::diagnosis::Streak::plan_probe`] adds the last
+/// condition: no probe yet in this failure streak.
 ///
 /// The page's own scheme does not matter: an `http:` page may fetch an `https:` URL (that
 /// is not mixed content), and the question, "does TLS to that host work?", is the same. A
@@ -57,14 +59,12 @@ pub fn reached_browser_handshake_limit(wss: bool, lifetime_ms: Millis) -> bool {
 ///     offline: false, errored: true,
 /// };
 /// let facts = Facts::new(&close, "wss://api.example/ws");
-/// assert!(should_probe(&facts, true, false));
-/// assert!(!should_probe(&facts, true, true)); // once per failure streak
-/// assert!(!should_probe(&facts, false, false)); // probe: false
+/// assert!(should_probe(&facts, true));
+/// assert!(!should_probe(&facts, false)); // probe: false
 /// ```
-pub fn should_probe(facts: &Facts<'_>, enabled: bool, already_probed: bool) -> bool {
+pub fn should_probe(facts: &Facts<'_>, enabled: bool) -> bool {
     let close = facts.close;
     enabled
-        && !already_probed
         && facts.wss
         && !facts.mixed_content
         && facts.online

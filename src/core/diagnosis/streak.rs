@@ -2,6 +2,8 @@
 //! one warning per failure streak rather than one per attempt, the probe runs at most once
 //! per streak, and the repeated-idle rule knows the previous drop.
 
+use alloc::string::String;
+
 use super::{probe_url, should_probe, Diagnosis, Facts, Kind, Probe};
 use crate::core::machine::Millis;
 
@@ -47,7 +49,6 @@ pub enum ProbePlan {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Streak {
-    failing: bool,
     /// The kinds already warned about in this streak, one bit each.
     warned: u16,
     /// The probe of this streak: its URL, and its result ([`Probe::Skipped`] while pending).
@@ -60,22 +61,10 @@ impl Streak {
     ///
     /// ```
     /// use wsguard::core::diagnosis::Streak;
-    /// assert!(!Streak::new().is_failing());
+    /// assert!(!Streak::new().probed());
     /// ```
     pub fn new() -> Self {
         Self::default()
-    }
-
-    /// Whether a failure streak is under way.
-    ///
-    /// ```
-    /// use wsguard::core::diagnosis::{classify_close, ClassifyInput, Streak};
-    /// let mut streak = Streak::new();
-    /// streak.observe(&classify_close(&ClassifyInput::default()), false);
-    /// assert!(streak.is_failing());
-    /// ```
-    pub fn is_failing(&self) -> bool {
-        self.failing
     }
 
     /// A socket opened: the streak (if any) ends.
@@ -83,12 +72,12 @@ impl Streak {
     /// ```
     /// use wsguard::core::diagnosis::{classify_close, ClassifyInput, Streak};
     /// let mut streak = Streak::new();
-    /// streak.observe(&classify_close(&ClassifyInput::default()), true);
+    /// let failure = classify_close(&ClassifyInput::default());
+    /// streak.observe(&failure, true);
     /// streak.opened();
-    /// assert!(!streak.is_failing());
+    /// assert!(streak.observe(&failure, true)); // a new streak warns again
     /// ```
     pub fn opened(&mut self) {
-        self.failing = false;
         self.warned = 0;
         self.probe = None;
     }
@@ -138,7 +127,7 @@ impl Streak {
     /// assert_eq!(streak.plan_probe(&facts, true), ProbePlan::Reuse(Probe::TlsOk));
     /// ```
     pub fn plan_probe(&mut self, facts: &Facts<'_>, enabled: bool) -> ProbePlan {
-        if !should_probe(facts, enabled, false) {
+        if !should_probe(facts, enabled) {
             return ProbePlan::Skip;
         }
         let Some(url) = probe_url(facts.url) else {
@@ -165,7 +154,7 @@ impl Streak {
     /// assert!(streak.probed());
     /// ```
     pub fn record_probe(&mut self, url: &str, result: Probe) {
-        self.probe = Some((url.to_string(), result));
+        self.probe = Some((url.into(), result));
     }
 
     /// Takes note of a diagnosis, and answers whether to warn about it on the console
@@ -188,7 +177,6 @@ impl Streak {
         if !diagnosis.is_failure() {
             return false;
         }
-        self.failing = true;
         let bit = diagnosis.kind.bit();
         let first_of_kind = self.warned & bit == 0;
         self.warned |= bit;

@@ -1,95 +1,111 @@
 //! The words: summaries and advice, as static strings wherever possible (the `.wasm` size
-//! matters, so no `format!` and no float formatting).
+//! matters, so no `core::fmt`, no float formatting, and each repeated piece of advice
+//! written once: an advice is a list of pieces, joined when a diagnosis is made).
+
+use alloc::string::String;
 
 use super::idle::IdleLimit;
 use crate::core::machine::Millis;
+use crate::core::text::push_decimal;
 
-/// The heartbeat setting the advice recommends.
-macro_rules! heartbeat_example {
-    () => {
-        "heartbeat: { intervalMs: 25000, message: \"ping\", timeoutMs: 10000 }"
-    };
-}
+/// An advice, in pieces that are joined end to end.
+pub(super) type Advice = &'static [&'static str];
 
 /// Where the exact network error is shown.
-macro_rules! console_line {
-    () => {
-        "The DevTools console line \"WebSocket connection to '…' failed: …\""
-    };
-}
+const CONSOLE_LINE: &str = "The DevTools console line \"WebSocket connection to '…' failed: …\"";
+
+/// The command that tests a WebSocket handshake by hand, to be followed by a URL.
+const TEST_WITH_CURL: &str = "Test with curl -i -N -H \"Connection: Upgrade\" -H \"Upgrade: websocket\" -H \"Sec-WebSocket-Version: 13\" -H \"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\" ";
+
+/// What the handshake test should show.
+const EXPECT_101: &str = " and expect 101 Switching Protocols.";
+
+/// The nginx settings a WebSocket upgrade needs.
+const NGINX_UPGRADE: &str = "Behind nginx set proxy_http_version 1.1, proxy_set_header Upgrade $http_upgrade and proxy_set_header Connection \"upgrade\". ";
+
+/// The heartbeat setting the advice recommends.
+const HEARTBEAT_EXAMPLE: &str =
+    "heartbeat: { intervalMs: 25000, message: \"ping\", timeoutMs: 10000 }";
 
 pub(super) const MIXED_CONTENT: &str = "An insecure ws:// socket cannot be opened from an HTTPS page: the browser blocks it as mixed content (or insecure: \"error\" refused it before trying).";
-pub(super) const MIXED_CONTENT_ADVICE: &str = "Use a wss:// URL served with a valid certificate, or a relative URL such as \"/ws\", which wsguard turns into wss:// on HTTPS pages; only loopback hosts (localhost, 127.0.0.1, [::1]) may keep ws:// on a secure page.";
+pub(super) const MIXED_CONTENT_ADVICE: Advice = &["Use a wss:// URL served with a valid certificate, or a relative URL such as \"/ws\", which wsguard turns into wss:// on HTTPS pages; only loopback hosts (localhost, 127.0.0.1, [::1]) may keep ws:// on a secure page."];
 
 pub(super) const USER_CLOSE: &str = "The application closed the connection.";
 pub(super) const USER_RECONNECT: &str =
     "The application called reconnect(), which replaced the connection.";
-pub(super) const NORMAL_ADVICE: &str = "Nothing to fix.";
+pub(super) const NORMAL_ADVICE: Advice = &["Nothing to fix."];
 
 pub(super) const OPEN_FAILED_BECAUSE: &str = "No socket was created for this attempt: ";
 pub(super) const OPEN_FAILED: &str = "The browser refused to create the socket, so no connection was attempted (for example a port browsers block, or an invalid URL).";
-pub(super) const OPEN_FAILED_ADVICE: &str = "Read the exception on the console (wsguard logs it, and the error event carries it as event.error). A URL function must return a ws:, wss:, http:, https: or relative URL string, or a Promise of one, and must not throw; otherwise check the URL and its port (browsers refuse a few ports, such as 25 or 6000, for any WebSocket).";
+pub(super) const OPEN_FAILED_ADVICE: Advice = &["Read the exception on the console (wsguard logs it, and the error event carries it as event.error). A URL function must return a ws:, wss:, http:, https: or relative URL string, or a Promise of one, and must not throw; otherwise check the URL and its port (browsers refuse a few ports, such as 25 or 6000, for any WebSocket)."];
 
 pub(super) const OFFLINE: &str =
     "The browser reports no network connection (navigator.onLine is false).";
-pub(super) const OFFLINE_ADVICE: &str = "Nothing to fix in the application: wsguard reconnects as soon as the browser fires \"online\". If the device does have a network, look for DevTools network throttling set to Offline, a VPN or a captive portal.";
+pub(super) const OFFLINE_ADVICE: Advice = &["Nothing to fix in the application: wsguard reconnects as soon as the browser fires \"online\". If the device does have a network, look for DevTools network throttling set to Offline, a VPN or a captive portal."];
 
 pub(super) const CONNECT_TIMEOUT: &str = "The handshake did not complete within connectTimeoutMs: nothing answered in time at that address, or the server or a proxy is overloaded.";
 pub(super) const BROWSER_TIMEOUT: &str = "The handshake did not complete before the browser's own limit (about 30 s for wss://, 240 s for ws://): something accepted the connection but never answered.";
-pub(super) const TIMEOUT_ADVICE: &str = concat!(
+pub(super) const TIMEOUT_ADVICE: Advice = &[
     "Check the host and port, and that the server answers there (a firewall that drops packets instead of refusing them looks like this); look for a stalled proxy or an overloaded server; raise connectTimeoutMs only if the server is merely slow. ",
-    "Test with curl -i -N -H \"Connection: Upgrade\" -H \"Upgrade: websocket\" -H \"Sec-WebSocket-Version: 13\" -H \"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\" https://host/path (http:// for ws://)."
-);
+    TEST_WITH_CURL,
+    "https://host/path (http:// for ws://)",
+    EXPECT_101,
+];
 
 pub(super) const HEARTBEAT_LOST: &str = "The heartbeat got no answer within heartbeat.timeoutMs, so wsguard closed the connection as dead.";
-pub(super) const HEARTBEAT_ADVICE: &str = "Usually a network that vanished without a trace (sleep, Wi-Fi change, a NAT or proxy that forgot the connection): wsguard reconnects. If it happens while the network is fine, make the server answer the heartbeat message (any inbound message counts) and raise heartbeat.timeoutMs if the server is slow to reply.";
+pub(super) const HEARTBEAT_ADVICE: Advice = &["Usually a network that vanished without a trace (sleep, Wi-Fi change, a NAT or proxy that forgot the connection): wsguard reconnects. If it happens while the network is fine, make the server answer the heartbeat message (any inbound message counts) and raise heartbeat.timeoutMs if the server is slow to reply."];
 
 pub(super) const UNREACHABLE: &str = "The ws:// handshake failed before the socket opened: nothing accepted the connection at that address, it was reset, or the server or a proxy refused the upgrade.";
-pub(super) const UNREACHABLE_ADVICE: &str = concat!(
-    console_line!(),
+pub(super) const UNREACHABLE_ADVICE: Advice = &[
+    CONSOLE_LINE,
     " names the exact error (ERR_CONNECTION_REFUSED, ERR_NAME_NOT_RESOLVED, \"Unexpected response code: 404\" …). ",
-    "Check that the server runs and listens on that host and port and that the path is right; behind nginx set proxy_http_version 1.1 and forward the Upgrade and Connection headers. ",
-    "Test with curl -i -N -H \"Connection: Upgrade\" -H \"Upgrade: websocket\" -H \"Sec-WebSocket-Version: 13\" -H \"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\" http://host:port/path and expect 101 Switching Protocols. ",
-    "Outside local development use wss://: middleboxes often break plain ws:// upgrades."
-);
+    "Check that the server runs and listens on that host and port and that the path is right. ",
+    NGINX_UPGRADE,
+    TEST_WITH_CURL,
+    "http://host:port/path",
+    EXPECT_101,
+    " Outside local development use wss://: middleboxes often break plain ws:// upgrades.",
+];
 
 pub(super) const CERTIFICATE: &str = "The secure handshake failed before the socket opened: likely a certificate problem (untrusted, expired, or hostname not in the certificate), or nothing answers at that address.";
-pub(super) const CERTIFICATE_ADVICE: &str = concat!(
-    console_line!(),
+pub(super) const CERTIFICATE_ADVICE: Advice = &[
+    CONSOLE_LINE,
     " names the exact error (ERR_CERT_AUTHORITY_INVALID, ERR_CERT_COMMON_NAME_INVALID, ERR_CERT_DATE_INVALID, ERR_SSL_PROTOCOL_ERROR, ERR_CONNECTION_REFUSED). ",
     "Open https://host:port/ in a tab to see the certificate error; run openssl s_client -connect host:443 -servername host and check the expiry dates and that the host is in the Subject Alternative Name list. ",
-    "Use a certificate browsers trust (Let's Encrypt; mkcert for local development), and check that the server listens on that port and speaks TLS there."
-);
+    "Use a certificate browsers trust (Let's Encrypt; mkcert for local development), and check that the server listens on that port and speaks TLS there.",
+];
 
 pub(super) const HANDSHAKE_REJECTED: &str = "TLS to the server works, but the server or a proxy in front of it refused the WebSocket upgrade (an answer such as 400, 401, 403, 404 or 502, or an invalid handshake response).";
-pub(super) const HANDSHAKE_REJECTED_ADVICE: &str = concat!(
-    console_line!(),
+pub(super) const HANDSHAKE_REJECTED_ADVICE: Advice = &[
+    CONSOLE_LINE,
     " gives the status (\"Unexpected response code: 403\"). ",
     "Check the path, the credentials the server expects (cookie or token) and the Origins it allows; if protocols are offered, the server must select one. ",
-    "Behind nginx set proxy_http_version 1.1, proxy_set_header Upgrade $http_upgrade and proxy_set_header Connection \"upgrade\". ",
-    "Test with curl -i -N -H \"Connection: Upgrade\" -H \"Upgrade: websocket\" -H \"Sec-WebSocket-Version: 13\" -H \"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\" https://host/path and expect 101 Switching Protocols."
-);
+    NGINX_UPGRADE,
+    TEST_WITH_CURL,
+    "https://host/path",
+    EXPECT_101,
+];
 
 pub(super) const PROTOCOL_ERROR: &str = "The browser failed the open connection because the server broke the WebSocket protocol (for example a text frame that is not valid UTF-8, or a malformed frame).";
-pub(super) const PROTOCOL_ERROR_ADVICE: &str = concat!(
-    console_line!(),
+pub(super) const PROTOCOL_ERROR_ADVICE: Advice = &[
+    CONSOLE_LINE,
     " names the violation (\"Could not decode a text frame as UTF-8\" …). ",
-    "Fix the server or proxy: text frames must be valid UTF-8 (send other bytes as binary frames), server frames must not be masked, and compression must be negotiated before it is used."
-);
+    "Fix the server or proxy: text frames must be valid UTF-8 (send other bytes as binary frames), server frames must not be masked, and compression must be negotiated before it is used.",
+];
 
 pub(super) const CONNECTION_LOST: &str = "The open connection dropped without a close frame: the network changed, the device slept, or the server or a proxy stopped or restarted.";
-pub(super) const CONNECTION_LOST_ADVICE: &str = concat!(
+pub(super) const CONNECTION_LOST_ADVICE: Advice = &[
     "Usually transient: wsguard reconnects. If it happens often, read the server and proxy logs at that moment, and enable the heartbeat (",
-    heartbeat_example!(),
-    ") so that dead connections are noticed within seconds."
-);
+    HEARTBEAT_EXAMPLE,
+    ") so that dead connections are noticed within seconds.",
+];
 
-pub(super) const IDLE_TIMEOUT_ADVICE: &str = concat!(
+pub(super) const IDLE_TIMEOUT_ADVICE: Advice = &[
     "Keep the connection from going silent: enable the heartbeat, ",
-    heartbeat_example!(),
+    HEARTBEAT_EXAMPLE,
     ", with intervalMs below the idle limit (the server may answer or ignore the message). ",
-    "Or raise the limit: nginx proxy_read_timeout (60 s by default), the AWS ALB idle timeout (60 s), Cloudflare's 100 s; traffic in time resets them."
-);
+    "Or raise the limit: nginx proxy_read_timeout (60 s by default), the AWS ALB idle timeout (60 s), Cloudflare's 100 s; traffic in time resets them.",
+];
 
 /// The meaning of a close code, as a short phrase.
 ///
@@ -126,24 +142,24 @@ pub(super) fn server_closed_summary(code: u16) -> String {
     let meaning = close_code_meaning(code);
     let mut out = String::with_capacity(56 + meaning.len());
     out.push_str("The server closed the connection with code ");
-    push_u64(&mut out, code.into());
+    push_decimal(&mut out, code.into());
     out.push_str(" (");
     out.push_str(meaning);
     out.push_str(").");
     out
 }
 
-pub(super) fn server_closed_advice(code: u16) -> &'static str {
+pub(super) fn server_closed_advice(code: u16) -> Advice {
     match code {
-        1000 | 1005 => "The server ended the connection on purpose; wsguard reconnects unless it is closed or the code is in fatalCodes. If the connection should have stayed open, the server's logs say why it closed.",
-        1001 => "Usually a deploy, a restart or a page of the server going away: wsguard reconnects with backoff. If it happens without a deploy, read the server's logs.",
-        1008 => "Check the credentials the server expects (token, cookie) and its policy (allowed Origins, rate limits). wsguard does not reconnect after 1008 by default (see fatalCodes): the same attempt would be refused the same way.",
-        1009 => "A message exceeded the server's size limit: send smaller messages, or raise the limit on the server. wsguard does not reconnect after 1009 by default (see fatalCodes).",
-        1002 | 1003 | 1007 | 1010 => "The server refused what the client sent (its format, encoding, or missing extension): check the messages and sub-protocol the server expects. wsguard does not reconnect after this code by default (see fatalCodes).",
-        1011 | 1014 => "The server failed (1011), or a gateway could not reach it (1014): read the server's or proxy's logs; wsguard reconnects with backoff.",
-        1012 | 1013 => "The server asked clients to come back later: wsguard waits at least 5 s before retrying, spread out so that clients do not all return at once.",
-        3000..=4999 => "The server or library defines this code: look it up in its documentation, and add it to fatalCodes if a retry cannot succeed (for example a rejected login).",
-        _ => "Read the server's logs for why it closed; wsguard reconnects unless the code is in fatalCodes.",
+        1000 | 1005 => &["The server ended the connection on purpose; wsguard reconnects unless it is closed or the code is in fatalCodes. If the connection should have stayed open, the server's logs say why it closed."],
+        1001 => &["Usually a deploy, a restart or a page of the server going away: wsguard reconnects with backoff. If it happens without a deploy, read the server's logs."],
+        1008 => &["Check the credentials the server expects (token, cookie) and its policy (allowed Origins, rate limits). wsguard does not reconnect after 1008 by default (see fatalCodes): the same attempt would be refused the same way."],
+        1009 => &["A message exceeded the server's size limit: send smaller messages, or raise the limit on the server. wsguard does not reconnect after 1009 by default (see fatalCodes)."],
+        1002 | 1003 | 1007 | 1010 => &["The server refused what the client sent (its format, encoding, or missing extension): check the messages and sub-protocol the server expects. wsguard does not reconnect after this code by default (see fatalCodes)."],
+        1011 | 1014 => &["The server failed (1011), or a gateway could not reach it (1014): read the server's or proxy's logs; wsguard reconnects with backoff."],
+        1012 | 1013 => &["The server asked clients to come back later: wsguard waits at least 5 s before retrying, spread out so that clients do not all return at once."],
+        3000..=4999 => &["The server or library defines this code: look it up in its documentation, and add it to fatalCodes if a retry cannot succeed (for example a rejected login)."],
+        _ => &["Read the server's logs for why it closed; wsguard reconnects unless the code is in fatalCodes."],
     }
 }
 
@@ -171,26 +187,6 @@ pub(super) fn idle_repeated(idle_ms: Millis) -> String {
 
 /// Appends "N s", rounded to the nearest second.
 fn push_seconds(out: &mut String, ms: Millis) {
-    push_u64(out, ms.saturating_add(500) / 1000);
+    push_decimal(out, ms.saturating_add(500) / 1000);
     out.push_str(" s");
-}
-
-/// Appends a number in decimal, without the formatting machinery.
-pub(super) fn push_u64(out: &mut String, mut n: u64) {
-    let mut digits = [0u8; 20];
-    let mut len = 0;
-    loop {
-        if let Some(slot) = digits.get_mut(len) {
-            // `n % 10` is below 10, so the cast cannot truncate.
-            *slot = b'0' + (n % 10) as u8;
-        }
-        len += 1;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    for digit in digits.iter().take(len).rev() {
-        out.push(char::from(*digit));
-    }
 }
