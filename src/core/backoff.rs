@@ -41,10 +41,6 @@ use super::options::Options;
 /// The least delay after a close with 1012 or 1013, unless `maxDelayMs` is shorter.
 ///
 /// A restarting service usually needs seconds, not the one second of a first retry.
-///
-/// ```
-/// assert_eq!(wsguard::core::backoff::RETRY_LATER_FLOOR_MS, 5000);
-/// ```
 pub const RETRY_LATER_FLOOR_MS: Millis = 5000;
 
 /// Whether a close code asks the client to come back later: 1012 (service restart) or 1013

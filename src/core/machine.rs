@@ -91,43 +91,22 @@ use super::options::Options;
 use super::text::{concat, decimal};
 
 /// A point in time or a duration, in milliseconds.
-///
-/// ```
-/// let timeout: wsguard::core::machine::Millis = 10_000;
-/// assert_eq!(timeout / 1000, 10);
-/// ```
 pub type Millis = u64;
 
 /// The close code sent when our connect timeout gives up on a socket.
 ///
 /// wsguard's own codes sit in the 4900s of the private range, where applications rarely put
 /// theirs; scripts may only send 1000 and 3000–4999.
-///
-/// ```
-/// assert_eq!(wsguard::core::machine::CLOSE_CONNECT_TIMEOUT, 4900);
-/// ```
 pub const CLOSE_CONNECT_TIMEOUT: u16 = 4900;
 
 /// The close code sent when the heartbeat finds the connection dead.
-///
-/// ```
-/// assert_eq!(wsguard::core::machine::CLOSE_HEARTBEAT_TIMEOUT, 4901);
-/// ```
 pub const CLOSE_HEARTBEAT_TIMEOUT: u16 = 4901;
 
 /// The close code sent when the user's `reconnect()` replaces the socket.
-///
-/// ```
-/// assert_eq!(wsguard::core::machine::CLOSE_RECONNECT, 4902);
-/// ```
 pub const CLOSE_RECONNECT: u16 = 4902;
 
 /// How long the user's `close()` waits for the browser's close event before reporting the
 /// client closed anyway.
-///
-/// ```
-/// assert_eq!(wsguard::core::machine::CLOSE_GRACE_MS, 5000);
-/// ```
 pub const CLOSE_GRACE_MS: Millis = 5000;
 
 /// How long after a socket's `error` event the machine waits for its `close` event before it
@@ -135,17 +114,9 @@ pub const CLOSE_GRACE_MS: Millis = 5000;
 /// except where they do not: Chromium reports a connection blocked by the page's
 /// Content-Security-Policy with an `error` alone, which would otherwise leave the attempt
 /// hanging until the connect timeout.
-///
-/// ```
-/// assert_eq!(wsguard::core::machine::ERROR_CLOSE_GRACE_MS, 1000);
-/// ```
 pub const ERROR_CLOSE_GRACE_MS: Millis = 1000;
 
 /// The longest close reason, in UTF-8 bytes, that a browser accepts.
-///
-/// ```
-/// assert_eq!(wsguard::core::machine::MAX_CLOSE_REASON_BYTES, 123);
-/// ```
 pub const MAX_CLOSE_REASON_BYTES: usize = 123;
 
 /// The close code reported for a socket that failed without a close event of its own.

@@ -74,12 +74,6 @@ const _: () = assert!(u32::MAX as u64 == max_u32!());
 /// - 1002 protocol error, 1003 unsupported data, 1007 invalid payload data,
 /// - 1008 policy violation (often: not authorised), 1009 message too big,
 /// - 1010 mandatory extension missing.
-///
-/// ```
-/// use wsguard::core::options::DEFAULT_FATAL_CODES;
-/// assert!(DEFAULT_FATAL_CODES.contains(&1008));
-/// assert!(!DEFAULT_FATAL_CODES.contains(&1006));
-/// ```
 pub const DEFAULT_FATAL_CODES: [u16; 6] = [1002, 1003, 1007, 1008, 1009, 1010];
 
 /// What `binaryType` the socket uses for binary messages.
