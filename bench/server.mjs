@@ -4,7 +4,8 @@
 //   GET  /                   the page (cross-origin isolated, so performance.now() has 5 µs steps)
 //   GET  /bench.js           bench/page.js
 //   GET  /lib/<name>.js      an adapter (bundled peers, wsguard's unbundled shims)
-//   GET  /pkg/*              the snapshot of pkg/ taken at start
+//   GET  /pkg/*              the snapshot of pkg/ taken at start (.wasm as application/wasm, so
+//                            the browser compiles it while it streams; JS as text/javascript)
 //   POST /control/down?ms=N  drops every open socket (no close frame) and answers upgrades with
 //                            503 for N ms
 //   WS   /echo               echoes text as text and binary as binary
@@ -17,6 +18,7 @@ import { WebSocketServer } from "ws";
 
 const TYPES = {
   ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
   ".wasm": "application/wasm",
   ".json": "application/json",
   ".html": "text/html; charset=utf-8",

@@ -3,8 +3,18 @@
 import { WebSocket as PartySocket } from "partysocket";
 
 export const name = "partysocket";
-export const create = (url) => new PartySocket(url);
+
+export function create(url, { onopen, onmessage, binary = false } = {}) {
+  const socket = new PartySocket(url);
+  if (binary) socket.binaryType = "arraybuffer";
+  if (onopen) socket.addEventListener("open", onopen);
+  if (onmessage) socket.addEventListener("message", onmessage);
+  return socket;
+}
+
 export function reconnect(socket) {
   socket.reconnect();
   return socket;
 }
+
+export const wasmBytes = async () => null;

@@ -2,8 +2,18 @@
 import ReconnectingWebSocket from "reconnecting-websocket";
 
 export const name = "reconnecting-websocket";
-export const create = (url) => new ReconnectingWebSocket(url);
+
+export function create(url, { onopen, onmessage, binary = false } = {}) {
+  const socket = new ReconnectingWebSocket(url);
+  if (binary) socket.binaryType = "arraybuffer";
+  if (onopen) socket.addEventListener("open", onopen);
+  if (onmessage) socket.addEventListener("message", onmessage);
+  return socket;
+}
+
 export function reconnect(socket) {
   socket.reconnect();
   return socket;
 }
+
+export const wasmBytes = async () => null;

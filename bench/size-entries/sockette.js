@@ -1,0 +1,2 @@
+import Sockette from "sockette";
+export default Sockette;

@@ -1,0 +1,2 @@
+// What bench/adapters/websocket-ts.js uses (its README's first example).
+export { ArrayQueue, ConstantBackoff, WebsocketBuilder } from "websocket-ts";
