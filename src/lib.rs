@@ -24,6 +24,11 @@
 //! assert_eq!(resolved.url, "wss://example.com/ws");
 //! ```
 #![warn(missing_docs)]
+// No standard library: the WebAssembly build stays free of Rust's formatting and panic
+// machinery (see wasm/src/lib.rs). Tests use std as usual.
+#![cfg_attr(not(test), no_std)]
+
+extern crate alloc;
 
 pub mod core;
 

@@ -1,5 +1,5 @@
 //! The page's network and visibility: `online`/`offline` on the global object, and
-//! `visibilitychange`/`pageshow` on the document, translated into core inputs.
+//! `visibilitychange`/`pageshow` on the document, turned into core inputs.
 //!
 //! ```no_run
 //! use wsguard::browser::environment::{Change, Watch};
@@ -11,48 +11,39 @@
 //! drop(watch); // every listener removed
 //! ```
 
-use std::cell::RefCell;
-use std::rc::Rc;
+use alloc::rc::Rc;
+use alloc::vec::Vec;
+use core::cell::RefCell;
 
 use wasm_bindgen::JsCast;
 use web_sys::{EventTarget, VisibilityState};
 
 use super::guards::{Listener, Timer};
 
-/// How long after the browser's `online` event the client reports [`Change::Online`].
-/// Browsers fire `online` as soon as a network interface comes up, often before routes and DNS
-/// work (and Chromium's offline emulation lifts a moment after its event), so an attempt made
-/// at that very instant tends to fail and fall back into backoff.
-///
-/// ```no_run
-/// assert_eq!(wsguard::browser::environment::ONLINE_SETTLE_MS, 500);
-/// ```
+/// How long after `online` the change is reported: browsers fire it as soon as an interface
+/// comes up, often before routes and DNS work.
 pub const ONLINE_SETTLE_MS: u32 = 500;
 
-/// A change the client reacts to.
+/// A change the machine cares about.
 ///
-/// ```
-/// # #[cfg(target_arch = "wasm32")] {
+/// ```no_run
 /// use wsguard::browser::environment::Change;
 /// assert_ne!(Change::Online, Change::Offline);
-/// # }
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Change {
-    /// The browser reports the network back.
+    /// The network came back (reported [`ONLINE_SETTLE_MS`] after the `online` event).
     Online,
-    /// The browser reports no network.
+    /// The network went away.
     Offline,
-    /// The page became visible again (or was restored from the back/forward cache).
+    /// The page became visible again, or was restored from the back/forward cache.
     Visible,
 }
 
-/// Whether the browser reports a network (`navigator.onLine`; true where it cannot tell).
+/// `navigator.onLine` of the page or worker (true where the global has no navigator).
 ///
 /// ```no_run
-/// if !wsguard::browser::environment::is_online() {
-///     web_sys::console::log_1(&"offline".into());
-/// }
+/// let online = wsguard::browser::environment::is_online();
 /// ```
 pub fn is_online() -> bool {
     let global = js_sys::global();
@@ -64,34 +55,27 @@ pub fn is_online() -> bool {
         .is_none_or(|worker| worker.navigator().on_line())
 }
 
-/// The listeners for [`Change`]s; dropping it removes them all.
+/// The listeners for network and visibility changes; dropping it removes them all.
 ///
 /// ```no_run
-/// let _watch = wsguard::browser::environment::Watch::new(|_| {});
+/// use wsguard::browser::environment::Watch;
+/// let _watch = Watch::new(|change| web_sys::console::log_1(&format!("{change:?}").into()));
 /// ```
 #[must_use = "the listeners are removed as soon as this guard drops"]
-#[derive(Debug)]
 pub struct Watch {
     _listeners: Vec<Listener>,
-    /// The pending [`Change::Online`], cleared by `offline` or when the watch drops.
     _settle: Rc<RefCell<Option<Timer>>>,
 }
 
 impl Watch {
-    /// Starts watching, calling `on_change` for each change.
+    /// Starts watching; `on_change` runs for every change.
     ///
     /// ```no_run
-    /// let _watch = wsguard::browser::environment::Watch::new(|change| {
-    ///     web_sys::console::log_1(&format!("{change:?}").into());
-    /// });
+    /// let watch = wsguard::browser::environment::Watch::new(|_| {});
     /// ```
     pub fn new(on_change: impl Fn(Change) + 'static) -> Self {
-        let on_change = Rc::new(on_change);
+        let on_change: Rc<dyn Fn(Change)> = Rc::new(on_change);
         let global: EventTarget = js_sys::global().unchecked_into();
-        let listen = |target: &EventTarget, event_type: &'static str, change: Change| {
-            let on_change = Rc::clone(&on_change);
-            Listener::new(target, event_type, move |_| on_change(change))
-        };
         let settle: Rc<RefCell<Option<Timer>>> = Rc::default();
         let online = {
             let on_change = Rc::clone(&on_change);
@@ -107,22 +91,28 @@ impl Watch {
                     }
                     on_change(Change::Online);
                 });
-                *settle.borrow_mut() = Some(timer);
+                let previous = settle.borrow_mut().replace(timer);
+                drop(previous);
             })
         };
         let offline = {
             let on_change = Rc::clone(&on_change);
             let settle = Rc::clone(&settle);
             Listener::new(&global, "offline", move |_| {
-                settle.borrow_mut().take();
+                let pending = settle.borrow_mut().take();
+                drop(pending);
                 on_change(Change::Offline);
             })
         };
-        let mut listeners = vec![online, offline];
-        if let Some(window) = js_sys::global().dyn_ref::<web_sys::Window>() {
-            listeners.push(listen(window, "pageshow", Change::Visible));
+        let mut listeners = Vec::with_capacity(4);
+        listeners.push(online);
+        listeners.push(offline);
+        if let Some(window) = global.dyn_ref::<web_sys::Window>() {
+            let shown = Rc::clone(&on_change);
+            listeners.push(Listener::new(window, "pageshow", move |_| {
+                shown(Change::Visible)
+            }));
             if let Some(document) = window.document() {
-                let on_change = Rc::clone(&on_change);
                 let watched = document.clone();
                 listeners.push(Listener::new(&document, "visibilitychange", move |_| {
                     if watched.visibility_state() == VisibilityState::Visible {

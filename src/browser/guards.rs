@@ -1,5 +1,9 @@
 //! RAII guards for what the driver attaches to the browser: an event listener is removed and a
-//! timer cleared when its guard drops. Nothing here is ever `forget`-ed.
+//! timer cleared when its guard drops. Nothing here is ever `forget`-ed, and each guard is
+//! counted (see [`tally`](super::tally)) so that leak tests can check that they all go.
+//!
+//! (gloo's `EventListener` and `Timeout` do the same, but they need the standard library,
+//! which would bring Rust's formatting and panic machinery into the `.wasm`.)
 //!
 //! ```no_run
 //! use wsguard::browser::guards::Listener;
@@ -8,25 +12,25 @@
 //! drop(listener); // removeEventListener
 //! ```
 
-use gloo_events::EventListener;
-use gloo_timers::callback::Timeout;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use web_sys::{Event, EventTarget};
 
+use super::js;
 use super::tally::{Tally, What};
 
-/// An event listener that is removed when dropped (gloo-events' `EventListener`, counted).
+/// An event listener, removed when dropped.
 ///
 /// ```no_run
 /// use wsguard::browser::guards::Listener;
 /// let target = web_sys::EventTarget::new().unwrap();
-/// let _listener = Listener::new(&target, "message", |event| {
-///     web_sys::console::log_1(event);
-/// });
+/// let _listener = Listener::new(&target, "open", |event| drop(event));
 /// ```
 #[must_use = "the listener is removed as soon as this guard drops"]
-#[derive(Debug)]
 pub struct Listener {
-    _listener: EventListener,
+    target: EventTarget,
+    event_type: &'static str,
+    callback: Closure<dyn FnMut(Event)>,
     _tally: Tally,
 }
 
@@ -34,49 +38,78 @@ impl Listener {
     /// Adds `callback` as a listener for `event_type` on `target`.
     ///
     /// ```no_run
-    /// use wsguard::browser::guards::Listener;
-    /// let target = web_sys::EventTarget::new().unwrap();
-    /// let _listener = Listener::new(&target, "open", |_| {});
+    /// # use wsguard::browser::guards::Listener;
+    /// # let target = web_sys::EventTarget::new().unwrap();
+    /// let listener = Listener::new(&target, "close", |_| {});
     /// ```
-    pub fn new<F>(target: &EventTarget, event_type: &'static str, callback: F) -> Self
-    where
-        F: FnMut(&Event) + 'static,
-    {
+    pub fn new(
+        target: &EventTarget,
+        event_type: &'static str,
+        callback: impl FnMut(Event) + 'static,
+    ) -> Self {
+        let callback = Closure::<dyn FnMut(Event)>::new(callback);
+        // Only a page that replaced `addEventListener` can make this throw; the listener is
+        // then simply missing, as it would be for that page's own code.
+        let _ =
+            target.add_event_listener_with_callback(event_type, callback.as_ref().unchecked_ref());
         Self {
-            _listener: EventListener::new(target, event_type, callback),
+            target: target.clone(),
+            event_type,
+            callback,
             _tally: Tally::new(What::Listener),
         }
     }
 }
 
-/// A one-shot timer that is cleared when dropped (gloo-timers' `Timeout`, counted).
+impl Drop for Listener {
+    fn drop(&mut self) {
+        let _ = self.target.remove_event_listener_with_callback(
+            self.event_type,
+            self.callback.as_ref().unchecked_ref(),
+        );
+    }
+}
+
+/// A `setTimeout` that runs `callback` once, cleared when dropped.
 ///
 /// ```no_run
 /// use wsguard::browser::guards::Timer;
-/// let timer = Timer::new(1000, || web_sys::console::log_1(&"fired".into()));
+/// let timer = Timer::new(1000, || {});
 /// drop(timer); // clearTimeout
 /// ```
 #[must_use = "the timer is cleared as soon as this guard drops"]
-#[derive(Debug)]
 pub struct Timer {
-    _timeout: Timeout,
+    id: JsValue,
+    _callback: Closure<dyn FnMut()>,
     _tally: Tally,
 }
 
 impl Timer {
-    /// Calls `callback` once after `millis` milliseconds.
+    /// Arms a timer for `millis` milliseconds.
     ///
     /// ```no_run
-    /// use wsguard::browser::guards::Timer;
-    /// let _timer = Timer::new(0, || {});
+    /// # use wsguard::browser::guards::Timer;
+    /// let _timer = Timer::new(0, || web_sys::console::log_1(&"fired".into()));
     /// ```
-    pub fn new<F>(millis: u32, callback: F) -> Self
-    where
-        F: FnOnce() + 'static,
-    {
+    pub fn new(millis: u32, callback: impl FnOnce() + 'static) -> Self {
+        let mut callback = Some(callback);
+        let callback = Closure::<dyn FnMut()>::new(move || {
+            if let Some(callback) = callback.take() {
+                callback();
+            }
+        });
+        let id = js::set_timeout(callback.as_ref().unchecked_ref(), millis)
+            .unwrap_or(JsValue::UNDEFINED);
         Self {
-            _timeout: Timeout::new(millis, callback),
+            id,
+            _callback: callback,
             _tally: Tally::new(What::Timer),
         }
+    }
+}
+
+impl Drop for Timer {
+    fn drop(&mut self) {
+        let _ = js::clear_timeout(&self.id);
     }
 }

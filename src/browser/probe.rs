@@ -7,31 +7,27 @@
 //! [`PROBE_TIMEOUT_MS`].
 //!
 //! ```no_run
-//! # async fn demo() {
 //! use wsguard::core::diagnosis::Probe;
-//! let result = wsguard::browser::probe::run("https://api.example/").await;
-//! assert!(matches!(result, Probe::TlsOk | Probe::TlsFailed));
-//! # }
+//! let running = wsguard::browser::probe::Running::start("https://api.example/", |result| {
+//!     assert!(matches!(result, Probe::TlsOk | Probe::TlsFailed | Probe::Skipped));
+//! });
+//! drop(running); // gives up: the callback never runs
 //! ```
 
-use js_sys::{Object, Promise, Reflect};
+use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 
 use super::guards::Timer;
+use super::js::Settling;
 use crate::core::diagnosis::Probe;
 
-/// How long the probe waits for an answer before it counts as failed.
-///
-/// ```no_run
-/// assert_eq!(wsguard::browser::probe::PROBE_TIMEOUT_MS, 3000);
-/// ```
+/// How long the probe waits for an answer.
 pub const PROBE_TIMEOUT_MS: u32 = 3000;
 
 #[wasm_bindgen]
 extern "C" {
-    #[wasm_bindgen(js_name = fetch)]
-    fn global_fetch(url: &str, init: &JsValue) -> Promise;
+    #[wasm_bindgen(catch, js_name = fetch)]
+    fn global_fetch(url: &str, init: &JsValue) -> Result<JsValue, JsValue>;
 
     type AbortController;
 
@@ -41,35 +37,62 @@ extern "C" {
     #[wasm_bindgen(method, getter)]
     fn signal(this: &AbortController) -> JsValue;
 
-    #[wasm_bindgen(method)]
-    fn abort(this: &AbortController);
+    #[wasm_bindgen(method, catch)]
+    fn abort(this: &AbortController) -> Result<(), JsValue>;
 }
 
-/// Requests `url` (an origin, `https://host:port/`) once and reports whether TLS worked.
+/// One probe in flight; dropping it abandons the probe (its callback never runs).
 ///
 /// ```no_run
-/// # async fn demo() {
-/// let probe = wsguard::browser::probe::run("https://127.0.0.1:8443/").await;
-/// # }
+/// let running = wsguard::browser::probe::Running::start("https://api.example/", |_| {});
 /// ```
-pub async fn run(url: &str) -> Probe {
-    let Ok(controller) = AbortController::new() else {
-        return Probe::Skipped;
-    };
-    let init = Object::new();
-    for (key, value) in [
-        ("mode", "no-cors"),
-        ("cache", "no-store"),
-        ("credentials", "omit"),
-        ("referrerPolicy", "no-referrer"),
-    ] {
-        let _ = Reflect::set(&init, &key.into(), &value.into());
-    }
-    let _ = Reflect::set(&init, &"signal".into(), &controller.signal());
-    let request = global_fetch(url, &init);
-    let _deadline = Timer::new(PROBE_TIMEOUT_MS, move || controller.abort());
-    match JsFuture::from(request).await {
-        Ok(_) => Probe::TlsOk,
-        Err(_) => Probe::TlsFailed,
+pub struct Running {
+    _answer: Settling,
+    _deadline: Timer,
+}
+
+impl Running {
+    /// Sends the request to `url`; `done` runs once with the result, unless this is dropped
+    /// first. A page without a working `fetch` gives [`Probe::Skipped`].
+    ///
+    /// ```no_run
+    /// let _running = wsguard::browser::probe::Running::start("https://api.example/", |probe| {
+    ///     web_sys::console::log_1(&probe.as_str().into());
+    /// });
+    /// ```
+    pub fn start(url: &str, done: impl FnOnce(Probe) + 'static) -> Self {
+        let controller = AbortController::new().ok();
+        let init = Object::new();
+        for (key, value) in [
+            ("mode", "no-cors"),
+            ("cache", "no-store"),
+            ("credentials", "omit"),
+            ("referrerPolicy", "no-referrer"),
+        ] {
+            let _ = Reflect::set(&init, &key.into(), &value.into());
+        }
+        if let Some(controller) = &controller {
+            let _ = Reflect::set(&init, &"signal".into(), &controller.signal());
+        }
+        let (request, fetched) = match global_fetch(url, &init) {
+            Ok(request) => (request, true),
+            Err(thrown) => (js_sys::Promise::reject(&thrown).into(), false),
+        };
+        let answer = Settling::new(&request, move |fulfilled, _| {
+            done(match (fetched, fulfilled) {
+                (false, _) => Probe::Skipped,
+                (true, true) => Probe::TlsOk,
+                (true, false) => Probe::TlsFailed,
+            })
+        });
+        let deadline = Timer::new(PROBE_TIMEOUT_MS, move || {
+            if let Some(controller) = controller {
+                let _ = controller.abort();
+            }
+        });
+        Self {
+            _answer: answer,
+            _deadline: deadline,
+        }
     }
 }

@@ -1,8 +1,8 @@
 //! Live counts of what the driver holds on to: event listeners, timers and sockets.
 //!
-//! Every guard in this module increments its count when created and decrements it in `Drop`,
-//! so a test can run many reconnect cycles and check that the counts come back to where they
-//! started: the driver leaks nothing per connection.
+//! Every guard increments its count when created and decrements it in `Drop`, so a test can
+//! run many reconnect cycles and check that the counts come back to where they started: the
+//! driver leaks nothing per connection.
 //!
 //! ```no_run
 //! let before = wsguard::browser::tally::counts();
@@ -10,44 +10,43 @@
 //! assert_eq!(wsguard::browser::tally::counts(), before);
 //! ```
 
-use std::cell::Cell;
+use core::sync::atomic::{AtomicU32, Ordering};
 
-thread_local! {
-    static LISTENERS: Cell<u32> = const { Cell::new(0) };
-    static TIMERS: Cell<u32> = const { Cell::new(0) };
-    static SOCKETS: Cell<u32> = const { Cell::new(0) };
-}
+// The WebAssembly build is single-threaded: these atomics compile to plain loads and stores.
+static LISTENERS: AtomicU32 = AtomicU32::new(0);
+static TIMERS: AtomicU32 = AtomicU32::new(0);
+static SOCKETS: AtomicU32 = AtomicU32::new(0);
 
-/// A snapshot of the live counts.
+/// How many listeners, timers and sockets all clients hold right now.
 ///
 /// ```no_run
 /// let counts = wsguard::browser::tally::counts();
-/// assert!(counts.sockets <= counts.listeners);
+/// assert_eq!(counts.sockets, 0);
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Counts {
-    /// Event listeners attached (to sockets, the window, the document and handler slots).
+    /// Event listeners attached (sockets, page events).
     pub listeners: u32,
     /// Timers armed.
     pub timers: u32,
-    /// WebSockets held.
+    /// Browser sockets alive.
     pub sockets: u32,
 }
 
-/// The live counts now.
+/// The current counts.
 ///
 /// ```no_run
-/// assert_eq!(wsguard::browser::tally::counts().timers, 0);
+/// let counts = wsguard::browser::tally::counts();
 /// ```
 pub fn counts() -> Counts {
     Counts {
-        listeners: LISTENERS.with(Cell::get),
-        timers: TIMERS.with(Cell::get),
-        sockets: SOCKETS.with(Cell::get),
+        listeners: LISTENERS.load(Ordering::Relaxed),
+        timers: TIMERS.load(Ordering::Relaxed),
+        sockets: SOCKETS.load(Ordering::Relaxed),
     }
 }
 
-/// Which count a [`Tally`] adds to.
+/// What a [`Tally`] counts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum What {
     Listener,
@@ -56,29 +55,28 @@ pub(crate) enum What {
 }
 
 impl What {
-    fn add(self, delta: i32) {
-        let cell = match self {
+    fn counter(self) -> &'static AtomicU32 {
+        match self {
             Self::Listener => &LISTENERS,
             Self::Timer => &TIMERS,
             Self::Socket => &SOCKETS,
-        };
-        cell.with(|count| count.set(count.get().saturating_add_signed(delta)));
+        }
     }
 }
 
-/// Counts one live thing for as long as it exists: embed it in the guard that owns the thing.
+/// One counted thing: +1 while it lives.
 #[derive(Debug)]
 pub(crate) struct Tally(What);
 
 impl Tally {
     pub(crate) fn new(what: What) -> Self {
-        what.add(1);
+        what.counter().fetch_add(1, Ordering::Relaxed);
         Self(what)
     }
 }
 
 impl Drop for Tally {
     fn drop(&mut self) {
-        self.0.add(-1);
+        self.0.counter().fetch_sub(1, Ordering::Relaxed);
     }
 }

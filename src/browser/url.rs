@@ -6,7 +6,9 @@
 //! let url = wsguard::browser::url::resolve_url("/ws", Insecure::Upgrade).unwrap();
 //! ```
 
-use std::cell::RefCell;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::cell::RefCell;
 
 use wasm_bindgen::JsCast;
 
@@ -76,22 +78,30 @@ pub(crate) fn resolve_on_page(
 /// How many distinct upgraded URLs are remembered so that each is reported once.
 const WARNED_URLS: usize = 16;
 
-thread_local! {
-    static WARNED: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
-}
+/// The `ws://` URLs already warned about on this page (the module is single-threaded).
+struct Warned(RefCell<Vec<String>>);
+
+// SAFETY: the WebAssembly build runs on one thread (no `atomics` target feature); nothing
+// else can reach this value.
+#[cfg(not(target_feature = "atomics"))]
+unsafe impl Sync for Warned {}
+
+static WARNED: Warned = Warned(RefCell::new(Vec::new()));
 
 fn warn_upgrade_once(from: &str, to: &str) {
-    let first_time = WARNED.with(|warned| {
-        let mut warned = warned.borrow_mut();
-        if warned.iter().any(|url| url == from) {
-            return false;
+    let first_time = {
+        let Ok(mut warned) = WARNED.0.try_borrow_mut() else {
+            return;
+        };
+        let seen = warned.iter().any(|url| url == from);
+        if !seen {
+            if warned.len() == WARNED_URLS {
+                warned.remove(0);
+            }
+            warned.push(String::from(from));
         }
-        if warned.len() == WARNED_URLS {
-            warned.remove(0);
-        }
-        warned.push(from.to_string());
-        true
-    });
+        !seen
+    };
     if first_time {
         let message = [
             "wsguard: upgraded ",
@@ -102,6 +112,6 @@ fn warn_upgrade_once(from: &str, to: &str) {
              Use a wss:// URL, or the option insecure: \"allow\" to keep ws:// for a localhost back end.",
         ]
         .concat();
-        web_sys::console::warn_1(&message.into());
+        super::js::warn(&message.into(), None);
     }
 }

@@ -26,7 +26,7 @@ async function openPage() {
   page.on("pageerror", (error) => errors.push(error.message));
   await page.goto(`${lab.origin}/`);
   await page.evaluate(async () => {
-    const module = await import("/pkg/wsguard.js");
+    const module = await import("/pkg/raw.js");
     await module.default();
     window.wsguard = module;
     // Resolves with the first `type` event on `target` that passes `accept`; rejects after ms.

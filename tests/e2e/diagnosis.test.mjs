@@ -27,7 +27,7 @@ after(async () => {
 
 /** In the page: loads and initialises the package, keeps the module on `window.__wsguard`. */
 async function loadPackage() {
-  const mod = await import(new URL("/pkg/wsguard.js", location.href).href);
+  const mod = await import(new URL("/pkg/raw.js", location.href).href);
   await mod.default();
   window.__wsguard = mod;
   return { exports: Object.keys(mod).sort() };
@@ -150,7 +150,7 @@ for (const scenario of scenarios) {
       async ({ context, page, consoleMessages, pageErrors }) => {
         const loaded = await page.evaluate(loadPackage);
         if (!loaded.exports.includes("WsGuard")) {
-          return { missing: `pkg/wsguard.js exports ${loaded.exports.join(", ")}: no WsGuard yet` };
+          return { missing: `pkg/raw.js exports ${loaded.exports.join(", ")}: no WsGuard yet` };
         }
         // Offline only after the package is loaded (it is served with no-store).
         if (scenario.offline) await context.setOffline(true);

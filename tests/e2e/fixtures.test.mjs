@@ -142,10 +142,10 @@ describe("the packed tarball", () => {
     for (const file of manifest.files) assert.ok(existsSync(join(dir, file)), `${file} is not in the tarball`);
     assert.equal(manifest.exports["."].default, "./index.js");
     assert.equal(manifest.exports["."].types, "./index.d.ts");
-    assert.equal(manifest.exports["./raw"].default, "./wsguard.js");
+    assert.equal(manifest.exports["./raw"].default, "./raw.js");
 
     const gz = (file) => gzipSync(readFileSync(join(dir, file)), { level: 9 }).length;
-    const sizes = { "wsguard_bg.wasm": gz("wsguard_bg.wasm"), "index.js": gz("index.js"), "wsguard.js": gz("wsguard.js") };
+    const sizes = { "wsguard_bg.wasm": gz("wsguard_bg.wasm"), "index.js": gz("index.js"), "raw.js": gz("raw.js"), "wsguard.js": gz("wsguard.js") };
     const total = Object.values(sizes).reduce((a, b) => a + b, 0);
     console.log(
       `size: tarball ${statSync(tarball).size} B; gzip -9 ` +
@@ -161,7 +161,7 @@ describe("the packed tarball", () => {
     const output = await run(process.execPath, ["--input-type=module", "-e", script], { cwd });
     const wsguard = `file://${cwd}/node_modules/wsguard`;
     assert.match(output, new RegExp(`^wsguard ${wsguard}/index\\.js$`, "m"));
-    assert.match(output, new RegExp(`^wsguard/raw ${wsguard}/wsguard\\.js$`, "m"));
+    assert.match(output, new RegExp(`^wsguard/raw ${wsguard}/raw\\.js$`, "m"));
     assert.match(output, new RegExp(`^wsguard/wsguard_bg.wasm ${wsguard}/wsguard_bg\\.wasm$`, "m"));
     assert.match(output, new RegExp(`^wsguard/package.json ${wsguard}/package\\.json$`, "m"));
   });
@@ -204,7 +204,7 @@ describe("an app installing the tarball", () => {
       await page.goto(`${servers.plain.origin}/?ws=ws://127.0.0.1:${lab.port}/echo`);
       const result = await page.evaluate(async () => {
         const main = await import("wsguard");
-        const raw = await import("./node_modules/wsguard/wsguard.js");
+        const raw = await import("./node_modules/wsguard/raw.js");
         const exports = await main.ready;
         const again = await main.default();
         const guard = new main.WsGuard("/nowhere", { maxRetries: 0 });

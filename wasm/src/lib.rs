@@ -1,71 +1,97 @@
-//! The JavaScript exports of wsguard: the `WsGuard` class and a few free functions. Everything
-//! here translates between JS values and the `wsguard` library, where the logic lives.
+//! The JavaScript exports of wsguard: the `Client` behind the `WsGuard` class of `raw.js`, and
+//! the free functions. Everything here translates between JS values and the `wsguard` library,
+//! where the logic lives.
+//!
+//! The module is `no_std`: with the standard library, Rust's panic and formatting machinery
+//! comes along (about a third of the `.wasm`), whether or not anything formats. Instead, a
+//! panic — which no user or browser input reaches; the hostile-input suite checks — aborts with
+//! `unreachable`, and memory comes from a small free-list allocator.
 //!
 //! ```js
-//! import init, { WsGuard, resolveUrl } from "wsguard";
-//! await init();
+//! import { WsGuard, resolveUrl } from "wsguard";
 //! const socket = new WsGuard("/ws");
 //! socket.addEventListener("message", (event) => console.log(event.data));
 //! socket.send("hello"); // queued until open
 //! ```
 #![cfg(target_arch = "wasm32")]
+#![no_std]
 
+extern crate alloc;
+
+mod classify;
+mod client;
 mod errors;
-mod guard;
-mod handlers;
-mod types;
+mod observer;
+mod options;
 
+use alloc::string::String;
+
+use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
-use wsguard::browser::js_value::{named, to_raw};
-use wsguard::core::diagnosis::ClassifyInput;
-use wsguard::core::options::{describe, RawValue};
 use wsguard::core::url::Insecure;
 
-pub use guard::WsGuard;
+pub use client::Client;
+
+// A test harness (`cargo clippy --all-targets`) links the standard library, which brings its
+// own allocator and panic handler.
+// SAFETY: the module runs on one thread (wasm32 without the `atomics` feature).
+#[cfg(not(test))]
+#[global_allocator]
+static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
+    unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
+
+#[cfg(not(test))]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo) -> ! {
+    core::arch::wasm32::unreachable()
+}
 
 /// The `insecure` policy from `resolveUrl`'s options: `{ insecure? }`, `null` or `undefined`.
 fn resolve_options(options: &JsValue) -> Result<Insecure, JsValue> {
-    let refuse = |what: &str, got: &RawValue| {
+    let refuse = |what: &str, got: &JsValue| {
         errors::type_error(
             &[
                 "wsguard: invalid options for resolveUrl: ",
                 what,
                 "; got ",
-                &describe(got),
+                &errors::show(got),
             ]
             .concat(),
         )
     };
-    let entries = match to_raw(options) {
-        Ok(RawValue::Null) => return Ok(Insecure::default()),
-        Ok(RawValue::Object(entries)) => entries,
-        Ok(other) => {
-            return Err(refuse(
-                "expected an object such as { insecure: \"error\" }",
-                &other,
-            ))
-        }
-        Err(error) => return Err(errors::read_error(error)),
-    };
+    if options.is_undefined() || options.is_null() {
+        return Ok(Insecure::default());
+    }
+    if !errors::is_options_object(options) {
+        return Err(refuse(
+            "expected an object such as { insecure: \"error\" }",
+            options,
+        ));
+    }
     let mut insecure = Insecure::default();
-    for (key, value) in entries {
-        match (key.as_str(), &value) {
-            ("insecure", RawValue::Null) => {}
-            ("insecure", RawValue::String(name)) if Insecure::parse(name).is_some() => {
-                insecure = Insecure::parse(name).unwrap_or_default();
-            }
-            ("insecure", _) => {
-                return Err(refuse(
+    for key in Reflect::own_keys(options)?.iter() {
+        let Some(key) = key.as_string() else { continue };
+        let value = Reflect::get(options, &JsValue::from_str(&key))?;
+        if key != "insecure" {
+            let name = errors::show(&JsValue::from_str(&key));
+            return Err(refuse(
+                &["unknown option ", &name, " (only insecure is known)"].concat(),
+                &value,
+            ));
+        }
+        if value.is_undefined() || value.is_null() {
+            continue;
+        }
+        insecure = value
+            .as_string()
+            .as_deref()
+            .and_then(Insecure::parse)
+            .ok_or_else(|| {
+                refuse(
                     "insecure must be \"upgrade\", \"error\" or \"allow\"",
                     &value,
-                ))
-            }
-            (unknown, _) => {
-                let shown: String = unknown.chars().take(40).collect();
-                let what = ["unknown option \"", &shown, "\" (only insecure is known)"].concat();
-                return Err(refuse(&what, &value));
-            }
-        }
+                )
+            })?;
     }
     Ok(insecure)
 }
@@ -77,10 +103,7 @@ fn resolve_options(options: &JsValue) -> Result<Insecure, JsValue> {
 ///
 /// Throws a `TypeError` naming the input and the rule when the input cannot be used.
 #[wasm_bindgen(js_name = resolveUrl)]
-pub fn resolve_url(
-    #[wasm_bindgen(unchecked_param_type = "string")] input: &JsValue,
-    #[wasm_bindgen(unchecked_optional_param_type = "{ insecure?: Insecure }")] options: &JsValue,
-) -> Result<String, JsValue> {
+pub fn resolve_url(input: &JsValue, options: &JsValue) -> Result<String, JsValue> {
     let Some(input) = input.as_string() else {
         return Err(errors::type_error(
             &[
@@ -91,48 +114,18 @@ pub fn resolve_url(
         ));
     };
     let insecure = resolve_options(options)?;
-    wsguard::resolve_url(&input, insecure).map_err(|err| errors::type_error(&err.to_string()))
+    wsguard::resolve_url(&input, insecure).map_err(|error| errors::type_error(&error.message()))
 }
 
-/// Live counts of what every client holds on to (listeners, timers, sockets), for
-/// leak tests: after clients are closed they come back to their starting values.
-#[wasm_bindgen(js_name = debugCounts, unchecked_return_type = "DebugCounts")]
-pub fn debug_counts() -> JsValue {
+/// Live counts of what every client holds on to, as `[listeners, timers, sockets]`.
+#[wasm_bindgen(js_name = debugCounts)]
+pub fn debug_counts() -> alloc::vec::Vec<u32> {
     let counts = wsguard::browser::tally::counts();
-    let object = js_sys::Object::new();
-    for (key, value) in [
-        ("listeners", counts.listeners),
-        ("timers", counts.timers),
-        ("sockets", counts.sockets),
-    ] {
-        let _ = js_sys::Reflect::set(&object, &key.into(), &value.into());
-    }
-    object.into()
+    alloc::vec![counts.listeners, counts.timers, counts.sockets]
 }
 
-/// Classifies a close of a `WebSocket` you manage yourself: pass what the page observed
-/// (`code`, `reason`, `wasClean` — a `CloseEvent` fits as it is — plus `wasOpen`,
-/// `openForMs`, `idleForMs`, `lifetimeMs`, `url`, `pageSecure`, `online`, `errored`, `probe`,
-/// …; every key optional) and get the same `Diagnosis` a `WsGuard` emits.
-#[wasm_bindgen(js_name = classifyClose, unchecked_return_type = "Diagnosis")]
-pub fn classify_close(
-    #[wasm_bindgen(unchecked_param_type = "ClassifyInput")] input: JsValue,
-) -> Result<JsValue, JsValue> {
-    let raw = named(&input, &ClassifyInput::KEYS).map_err(errors::read_error)?;
-    let input = ClassifyInput::from_value(&raw).map_err(|message| errors::type_error(&message))?;
-    let diagnosis = wsguard::core::diagnosis::classify_close(&input);
-    Ok(wsguard::browser::events::diagnosis_detail(&diagnosis))
-}
-
-/// Debug builds report a Rust panic on the console with its message and location before the
-/// module aborts. Release builds leave the hook out (it pulls in the formatting machinery):
-/// no panic is reachable from user or browser input there, which the hostile-input table in the
-/// end-to-end tests checks.
-#[cfg(debug_assertions)]
-#[wasm_bindgen(start)]
-fn report_panics() {
-    std::panic::set_hook(Box::new(|info| {
-        let message = ["wsguard panicked: ", &info.to_string()].concat();
-        web_sys::console::error_1(&message.into());
-    }));
+/// Classifies a close described by `input` and returns what `sink.diagnosis(…fields)` builds.
+#[wasm_bindgen(js_name = classifyClose)]
+pub fn classify_close(input: &JsValue, sink: &observer::DiagnosisSink) -> Result<JsValue, JsValue> {
+    classify::classify(input, sink)
 }

@@ -1,11 +1,5 @@
-//! TypeScript declarations that wasm-bindgen cannot derive: the options object, the
-//! diagnosis, and the event map that types `addEventListener` and the `on<event>` properties.
-//! They merge with the generated `class WsGuard` declaration.
-
-use wasm_bindgen::prelude::*;
-
-#[wasm_bindgen(typescript_custom_section)]
-const TYPES: &'static str = r#"
+// Types of "wsguard/raw" (raw.js): the WsGuard class, the free functions and init(), without
+// the automatic load of the WebAssembly. The main entry (index.d.ts) re-exports all of it.
 /// <reference lib="esnext.disposable" />
 /** What to do with a `ws://` URL on an HTTPS page (browsers block it as mixed content). */
 export type Insecure = "upgrade" | "error" | "allow";
@@ -126,7 +120,61 @@ export interface DebugCounts {
   sockets: number;
 }
 
-export interface WsGuard {
+/** Options of wasm-bindgen's init(): where to load the WebAssembly from. */
+export interface InitInput {
+  module_or_path?: RequestInfo | URL | Response | BufferSource | WebAssembly.Module | Promise<RequestInfo | URL | Response | BufferSource | WebAssembly.Module>;
+}
+
+/** Loads the WebAssembly; call it once before the first use of "wsguard/raw". */
+export default function init(input?: InitInput): Promise<unknown>;
+
+/** Loads the WebAssembly synchronously from bytes or a compiled module. */
+export function initSync(module: { module: BufferSource | WebAssembly.Module } | BufferSource | WebAssembly.Module): unknown;
+
+/**
+ * A WebSocket that picks `wss:`/`ws:` from the page, reconnects with jittered backoff, queues
+ * sends while disconnected, and diagnoses every failure.
+ *
+ * `event.target` and `this` in a listener are the WsGuard, except for `message` events: those
+ * are the browser socket's own events, whose target is that `WebSocket`.
+ */
+export declare class WsGuard extends EventTarget {
+  /**
+   * `url`: a string (`/ws`, `wss://…`, `https://…`) or a function returning one or a Promise of
+   * one, called before every attempt.
+   */
+  constructor(url: WsGuardUrl, options?: WsGuardOptions);
+  /** Sends now when open; otherwise queues it (sent in order on the next open). */
+  send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void;
+  /** Closes for good: `code` 1000 (default) or 3000–4999, `reason` at most 123 UTF-8 bytes. */
+  close(code?: number, reason?: string): void;
+  /** Connects again now with a fresh backoff; also revives a closed client. */
+  reconnect(): void;
+  /** Releases the client now (socket, timers, listeners); later calls throw. */
+  free(): void;
+  [Symbol.dispose](): void;
+  /** The resolved URL of the current or last attempt. */
+  readonly url: string;
+  /** 0 connecting (also reconnecting or offline), 1 open, 2 closing, 3 closed. */
+  readonly readyState: number;
+  /** Finer than readyState. */
+  readonly state: WsGuardState;
+  /** Retries since the last stable connection. */
+  readonly attempt: number;
+  /** The sub-protocol the server selected, or "". */
+  readonly protocol: string;
+  /** The extensions the server selected, or "". */
+  readonly extensions: string;
+  /** The socket's bufferedAmount plus the bytes waiting in wsguard's queue. */
+  readonly bufferedAmount: number;
+  /** For this socket and every later one. */
+  binaryType: BinaryType;
+  /** The detail of the last `diagnosis` event, or null. */
+  readonly lastDiagnosis: Diagnosis | null;
+  readonly CONNECTING: 0;
+  readonly OPEN: 1;
+  readonly CLOSING: 2;
+  readonly CLOSED: 3;
   onopen: ((ev: Event) => any) | null;
   onmessage: ((ev: MessageEvent<string | Blob | ArrayBuffer>) => any) | null;
   onclose: ((ev: WsGuardCloseEvent) => any) | null;
@@ -139,4 +187,15 @@ export interface WsGuard {
   removeEventListener<K extends keyof WsGuardEventMap>(type: K, listener: (ev: WsGuardEventMap[K]) => any, options?: boolean | EventListenerOptions): void;
   removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | EventListenerOptions): void;
 }
-"#;
+
+/**
+ * The WebSocket URL wsguard would open for `input` on this page. Throws a TypeError naming the
+ * input and the rule when it cannot be used.
+ */
+export function resolveUrl(input: string, options?: { insecure?: Insecure }): string;
+
+/** The Diagnosis for a close of a WebSocket you manage yourself (a CloseEvent fits as it is). */
+export function classifyClose(input: ClassifyInput | CloseEvent | null): Diagnosis;
+
+/** What all clients hold right now, for leak tests. */
+export function debugCounts(): DebugCounts;
