@@ -2,14 +2,16 @@
 // Call the default export, init(), once before the first use (the main entry, index.js, does it
 // for you).
 //
-// WsGuard is a thin JavaScript layer over the Rust client (wsguard.js, made by wasm-bindgen):
-// the client decides when to connect, queue, retry and what a failure means, and reports it
-// through an observer; this class turns those reports into DOM events. Two paths never enter
-// WebAssembly, so that wsguard costs what a plain WebSocket costs per message:
+// WsGuard is the public face: an EventTarget with WebSocket's properties and methods. Its
+// Driver (driver.js) runs the socket for the Rust session, which decides when to connect,
+// queue, retry and what a failure means; this class turns the session's events into DOM
+// events. Two paths never enter WebAssembly, so that wsguard costs what a plain WebSocket
+// costs per message:
 // - receiving: `message` listeners are attached to the live browser socket itself and moved to
 //   each new one, so the browser's own MessageEvent reaches them;
 // - sending: while the client is open (its queue is then empty) send() calls the socket directly.
-import init, { Client, classifyClose as classify, debugCounts as counts, resolveUrl as resolve } from "./wsguard.js";
+import init, { classifyClose as classify, resolveUrl as resolve } from "./wsguard.js";
+import { diagnosisObject, Driver, held, sendable } from "./driver.js";
 
 export { init as default };
 export { initSync } from "./wsguard.js";
@@ -20,34 +22,8 @@ const HANDLER_EVENTS = ["open", "message", "close", "error", "statechange", "rec
 // Taken once, so that page code replacing them later cannot intercept wsguard's own calls.
 const { addEventListener: add, removeEventListener: remove, dispatchEvent: dispatch } = EventTarget.prototype;
 
-/** Whether `data` is something a WebSocket sends as it is. */
-const sendable = (data) =>
-  typeof data === "string" ||
-  data instanceof ArrayBuffer ||
-  ArrayBuffer.isView(data) ||
-  (typeof Blob === "function" && data instanceof Blob);
-
 let handlerSlot;
 let setHandlerSlot;
-
-/** The Diagnosis object, from the fields the Rust client reports in this order. */
-const diagnosisObject = (kind, summary, advice, code, reason, wasClean, wasOpen, openForMs, idleForMs, pageSecure, url, attempt, probe, willRetry, retryInMs) => ({
-  kind,
-  summary,
-  advice,
-  code,
-  reason,
-  wasClean,
-  wasOpen,
-  openForMs,
-  idleForMs,
-  pageSecure,
-  url,
-  attempt,
-  probe,
-  willRetry,
-  retryInMs: retryInMs ?? null,
-});
 
 const captureOf = (options) => (typeof options === "boolean" ? options : Boolean(options?.capture));
 
@@ -56,8 +32,8 @@ const captureOf = (options) => (typeof options === "boolean" ? options : Boolean
  * sends while disconnected, and diagnoses every failure.
  */
 export class WsGuard extends EventTarget {
-  /** The Rust client; null once freed. */
-  #client;
+  /** The driver; null once freed. */
+  #driver;
   /** The live browser socket, if any. */
   #socket = null;
   /** The socket send() may use directly: set while open. */
@@ -74,44 +50,39 @@ export class WsGuard extends EventTarget {
    */
   constructor(url, options) {
     super();
-    // The observer holds this object weakly: a WsGuard nothing else references can be collected
-    // (which frees the Rust client and closes its socket), as the README says.
-    const self = new WeakRef(this);
-    this.#client = new Client(url, options, {
-      open: () => self.deref()?.#emit(new Event("open")),
-      error: (error) => {
-        const event = new Event("error");
-        if (error !== undefined) event.error = error;
-        self.deref()?.#emit(event);
-      },
-      close: (code, reason, wasClean, unsent) => {
-        const event = new CloseEvent("close", { code, reason, wasClean });
-        if (unsent !== undefined) event.unsent = unsent;
-        self.deref()?.#emit(event);
-      },
-      statechange: (from, to) => self.deref()?.#emit(new CustomEvent("statechange", { detail: { from, to } })),
-      reconnecting: (attempt, delayMs) =>
-        self.deref()?.#emit(new CustomEvent("reconnecting", { detail: { attempt, delayMs } })),
-      diagnosis: (...fields) => {
-        const guard = self.deref();
-        if (guard === undefined) return;
-        const detail = diagnosisObject(...fields);
-        guard.#lastDiagnosis = detail;
-        guard.#emit(new CustomEvent("diagnosis", { detail }));
-      },
-      socket: (socket) => self.deref()?.#moveListeners(socket ?? null),
+    this.#driver = new Driver(url, options, {
+      event: (event) => this.#deliver(event),
+      socket: (socket) => this.#moveListeners(socket),
       sendable: (socket) => {
-        const guard = self.deref();
-        if (guard !== undefined) guard.#direct = socket ?? null;
+        this.#direct = socket;
       },
     });
   }
 
-  /** The Rust client, or the error for a freed WsGuard. */
+  /** The driver, or the error for a freed WsGuard. */
   #live() {
-    const client = this.#client;
-    if (client === null) throw new Error(FREED);
-    return client;
+    const driver = this.#driver;
+    if (driver === null) throw new Error(FREED);
+    return driver;
+  }
+
+  /** Dispatches one event of the session as a DOM event. */
+  #deliver([type, a, b, c, d]) {
+    let event;
+    if (type === "open") event = new Event("open");
+    else if (type === "error") {
+      event = new Event("error");
+      if (a !== undefined) event.error = a;
+    } else if (type === "close") {
+      event = new CloseEvent("close", { code: a, reason: b, wasClean: c });
+      if (d !== undefined) event.unsent = d;
+    } else if (type === "statechange") event = new CustomEvent(type, { detail: { from: a, to: b } });
+    else if (type === "reconnecting") event = new CustomEvent(type, { detail: { attempt: a, delayMs: b } });
+    else {
+      this.#lastDiagnosis = a;
+      event = new CustomEvent("diagnosis", { detail: a });
+    }
+    this.#emit(event);
   }
 
   #emit(event) {
@@ -208,26 +179,26 @@ export class WsGuard extends EventTarget {
 
   /** Releases the client now: socket, timers and listeners. Later calls throw. */
   free() {
-    const client = this.#client;
-    if (client === null) return;
-    this.#client = null;
-    client.free();
+    const driver = this.#driver;
+    if (driver === null) return;
+    this.#driver = null;
+    driver.free();
   }
 
   get url() {
-    return this.#live().url;
+    return this.#live().session.url;
   }
 
   get readyState() {
-    return this.#live().readyState;
+    return this.#live().session.readyState;
   }
 
   get state() {
-    return this.#live().state;
+    return this.#live().session.state;
   }
 
   get attempt() {
-    return this.#live().attempt;
+    return this.#live().session.attempt;
   }
 
   get protocol() {
@@ -241,7 +212,7 @@ export class WsGuard extends EventTarget {
   }
 
   get bufferedAmount() {
-    const queued = this.#live().queuedBytes;
+    const queued = this.#live().session.queuedBytes;
     return (this.#socket?.bufferedAmount ?? 0) + queued;
   }
 
@@ -340,6 +311,5 @@ export function classifyClose(input) {
 
 /** What all clients hold right now: { listeners, timers, sockets }, for leak tests. */
 export function debugCounts() {
-  const [listeners, timers, sockets] = counts();
-  return { listeners, timers, sockets };
+  return { ...held };
 }

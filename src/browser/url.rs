@@ -40,7 +40,7 @@ fn page_location() -> Option<(String, String)> {
 }
 
 /// Whether the page (or worker) was loaded over HTTPS.
-pub(crate) fn page_is_secure() -> bool {
+pub fn page_is_secure() -> bool {
     page_location().is_some_and(|(protocol, _)| Page::new(&protocol, "").is_secure())
 }
 
@@ -58,11 +58,7 @@ pub fn resolve_url(input: &str, insecure: Insecure) -> Result<String, UrlError> 
 }
 
 /// [`resolve_url`], with the upgrade warning only when `log` is set (the `log` option).
-pub(crate) fn resolve_on_page(
-    input: &str,
-    insecure: Insecure,
-    log: bool,
-) -> Result<String, UrlError> {
+pub fn resolve_on_page(input: &str, insecure: Insecure, log: bool) -> Result<String, UrlError> {
     let location = page_location();
     let page = location
         .as_ref()

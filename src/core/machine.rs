@@ -136,6 +136,29 @@ const CODE_ABNORMAL: u16 = 1006;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct SocketId(u64);
 
+impl SocketId {
+    /// The id as a number, for a driver that names sockets across a language boundary.
+    ///
+    /// ```
+    /// use wsguard::core::machine::SocketId;
+    /// assert_eq!(SocketId::from_number(7).number(), 7);
+    /// ```
+    pub fn number(self) -> u64 {
+        self.0
+    }
+
+    /// The id a driver got as [`number`](Self::number). An id the machine never gave names no
+    /// socket, and inputs for it are ignored.
+    ///
+    /// ```
+    /// use wsguard::core::machine::SocketId;
+    /// let id = SocketId::from_number(3);
+    /// ```
+    pub fn from_number(number: u64) -> Self {
+        Self(number)
+    }
+}
+
 /// Where the client is.
 ///
 /// ```

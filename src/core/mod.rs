@@ -15,5 +15,6 @@ pub mod buffer;
 pub mod diagnosis;
 pub mod machine;
 pub mod options;
+pub mod session;
 pub mod text;
 pub mod url;

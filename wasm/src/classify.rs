@@ -9,8 +9,8 @@ use wasm_bindgen::JsValue;
 use wsguard::core::diagnosis::{classify_close, ClassifyInput, Probe};
 use wsguard::core::machine::Millis;
 
+use crate::diagnosis::{send_diagnosis, DiagnosisSink};
 use crate::errors::{show, type_error};
-use crate::observer::{send_diagnosis, DiagnosisSink};
 
 /// Classifies `input` and hands the diagnosis to `sink` (which builds the JS object).
 pub fn classify(input: &JsValue, sink: &DiagnosisSink) -> Result<JsValue, JsValue> {

@@ -1,5 +1,5 @@
-//! The JavaScript exports of wsguard: the `Client` behind the `WsGuard` class of `raw.js`, and
-//! the free functions. Everything here translates between JS values and the `wsguard` library,
+//! The JavaScript exports of wsguard: the `Session` (one client's logic) that the `WsGuard`
+//! class of `raw.js` drives, and the free functions. Everything here translates between JS values and the `wsguard` library,
 //! where the logic lives.
 //!
 //! The module is `no_std`: with the standard library, Rust's panic and formatting machinery
@@ -19,10 +19,10 @@
 extern crate alloc;
 
 mod classify;
-mod client;
+mod diagnosis;
 mod errors;
-mod observer;
 mod options;
+mod session;
 
 use alloc::string::String;
 
@@ -30,7 +30,7 @@ use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 use wsguard::core::url::Insecure;
 
-pub use client::Client;
+pub use session::Session;
 
 // A test harness (`cargo clippy --all-targets`) links the standard library, which brings its
 // own allocator and panic handler.
@@ -117,15 +117,11 @@ pub fn resolve_url(input: &JsValue, options: &JsValue) -> Result<String, JsValue
     wsguard::resolve_url(&input, insecure).map_err(|error| errors::type_error(&error.message()))
 }
 
-/// Live counts of what every client holds on to, as `[listeners, timers, sockets]`.
-#[wasm_bindgen(js_name = debugCounts)]
-pub fn debug_counts() -> alloc::vec::Vec<u32> {
-    let counts = wsguard::browser::tally::counts();
-    alloc::vec![counts.listeners, counts.timers, counts.sockets]
-}
-
 /// Classifies a close described by `input` and returns what `sink.diagnosis(…fields)` builds.
 #[wasm_bindgen(js_name = classifyClose)]
-pub fn classify_close(input: &JsValue, sink: &observer::DiagnosisSink) -> Result<JsValue, JsValue> {
+pub fn classify_close(
+    input: &JsValue,
+    sink: &diagnosis::DiagnosisSink,
+) -> Result<JsValue, JsValue> {
     classify::classify(input, sink)
 }

@@ -1,0 +1,419 @@
+//! `Session`: one client's logic as the JavaScript `WsGuard` (in `raw.js`) drives it. The
+//! JavaScript side owns the socket, the timer and the page listeners; it reports what happens
+//! here, then collects what to do ([`Session::actions`]) and what to deliver
+//! ([`Session::event`]) through small sink objects of its own, which only record the calls.
+//! Nothing here calls user code, so no call can come back in while the session is borrowed.
+//!
+//! Messages never cross: JavaScript keeps queued payloads in a map and passes their ids.
+//! Times are `performance.now()` values.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use js_sys::Function;
+use wasm_bindgen::prelude::*;
+use wsguard::core::buffer::SendRefusal;
+use wsguard::core::diagnosis::Probe;
+use wsguard::core::machine::{CloseError, Millis, SocketId, State};
+use wsguard::core::session::{Session as Logic, SessionAction, SessionEvent};
+use wsguard::core::url::UrlError;
+
+use crate::diagnosis::{send_diagnosis, DiagnosisSink};
+use crate::errors::{describe, dom_exception, number_text, range_error, show, type_error};
+use crate::options::read_options;
+
+#[wasm_bindgen]
+extern "C" {
+    /// Records the actions: `open(socket)`, `close(socket, code, reason)`, `send(socket, id)`,
+    /// `heartbeat(socket, text)`.
+    pub type ActionSink;
+
+    #[wasm_bindgen(method)]
+    fn open(this: &ActionSink, socket: f64);
+
+    #[wasm_bindgen(method)]
+    fn close(this: &ActionSink, socket: f64, code: u16, reason: &str);
+
+    #[wasm_bindgen(method)]
+    fn send(this: &ActionSink, socket: f64, message: u32);
+
+    #[wasm_bindgen(method)]
+    fn heartbeat(this: &ActionSink, socket: f64, text: &str);
+
+    /// Records one event: `opened()`, `error(id)`, `closed(code, reason, wasClean, unsent)`,
+    /// `statechange(from, to)`, `reconnecting(attempt, delayMs)`, `diagnosis(…fields)` (after
+    /// `warn(text)` when it is to be logged), `probe(origin)`.
+    pub type EventSink;
+
+    #[wasm_bindgen(method)]
+    fn opened(this: &EventSink);
+
+    #[wasm_bindgen(method)]
+    fn error(this: &EventSink, thrown: u32);
+
+    #[wasm_bindgen(method)]
+    fn closed(this: &EventSink, code: u16, reason: &str, was_clean: bool, unsent: Option<Vec<u32>>);
+
+    #[wasm_bindgen(method)]
+    fn statechange(this: &EventSink, from: &str, to: &str);
+
+    #[wasm_bindgen(method)]
+    fn reconnecting(this: &EventSink, attempt: u32, delay_ms: f64);
+
+    #[wasm_bindgen(method)]
+    fn warn(this: &EventSink, text: &str);
+
+    #[wasm_bindgen(method)]
+    fn probe(this: &EventSink, origin: &str);
+}
+
+/// One client's logic.
+#[wasm_bindgen]
+pub struct Session {
+    logic: Logic<u32>,
+}
+
+fn millis(time: f64) -> Millis {
+    if time > 0.0 {
+        time as Millis
+    } else {
+        0
+    }
+}
+
+fn socket(id: f64) -> SocketId {
+    SocketId::from_number(millis(id))
+}
+
+fn number(socket: Option<SocketId>) -> f64 {
+    socket.map_or(0.0, |id| id.number() as f64)
+}
+
+#[wasm_bindgen]
+impl Session {
+    /// Checks `url` (a string, resolved here, or a function) and `options`; throws a
+    /// `TypeError`, `RangeError` or `SecurityError` that names the culprit.
+    #[wasm_bindgen(constructor)]
+    pub fn new(url: JsValue, options: JsValue) -> Result<Session, JsValue> {
+        let options = read_options(&options)?;
+        let url = if let Some(input) = url.as_string() {
+            wsguard::browser::url::resolve_on_page(&input, options.insecure, options.log)
+                .map_err(|error| url_error(&error))?
+        } else if url.dyn_ref::<Function>().is_some() {
+            String::new()
+        } else {
+            return Err(type_error(
+                &[
+                    "wsguard: the URL must be a string or a function returning one; got ",
+                    &describe(&url),
+                ]
+                .concat(),
+            ));
+        };
+        let seed = {
+            let high = (js_sys::Math::random() * 4_294_967_296.0) as u64;
+            let low = (js_sys::Math::random() * 4_294_967_296.0) as u64;
+            (high << 32) | low
+        };
+        let page_secure = wsguard::browser::url::page_is_secure();
+        Ok(Self {
+            logic: Logic::new(options, seed, page_secure, url),
+        })
+    }
+
+    /// Starts the first attempt.
+    pub fn start(&mut self, now: f64, online: bool) {
+        self.logic.start(millis(now), online);
+    }
+
+    /// The URL a URL function gave for this attempt, resolved (and remembered as the attempt's
+    /// URL); throws a `TypeError` or `SecurityError` for an unusable one.
+    pub fn resolve(&mut self, value: JsValue) -> Result<String, JsValue> {
+        let Some(input) = value.as_string() else {
+            return Err(type_error(
+                "wsguard: the URL function must return a string or a Promise of one",
+            ));
+        };
+        let options = self.logic.machine().options();
+        let url = wsguard::browser::url::resolve_on_page(&input, options.insecure, options.log)
+            .map_err(|error| url_error(&error))?;
+        self.logic.set_url(url.clone());
+        Ok(url)
+    }
+
+    /// The socket for `socket` was created.
+    pub fn created(&mut self, socket_id: f64) {
+        self.logic.socket_created(socket(socket_id));
+    }
+
+    /// The socket's `open` event.
+    pub fn opened(&mut self, now: f64, socket_id: f64) {
+        self.logic.socket_opened(millis(now), socket(socket_id));
+    }
+
+    /// The socket's `error` event.
+    pub fn errored(&mut self, now: f64, socket_id: f64) {
+        self.logic.socket_error(millis(now), socket(socket_id));
+    }
+
+    /// The socket's `close` event.
+    pub fn closed(&mut self, now: f64, socket_id: f64, code: u16, reason: &str, was_clean: bool) {
+        self.logic
+            .socket_closed(millis(now), socket(socket_id), code, reason, was_clean);
+    }
+
+    /// No socket could be created: `thrown` (an id, 0 for none) with `message`.
+    pub fn failed(
+        &mut self,
+        now: f64,
+        socket_id: f64,
+        thrown: u32,
+        message: String,
+        mixed_content: bool,
+    ) {
+        let thrown = (thrown != 0).then_some(thrown);
+        self.logic.open_failed(
+            millis(now),
+            socket(socket_id),
+            thrown,
+            message,
+            mixed_content,
+        );
+    }
+
+    /// Sending on the socket threw.
+    #[wasm_bindgen(js_name = sendFailed)]
+    pub fn send_failed(&mut self) {
+        self.logic.send_failed();
+    }
+
+    /// The last message on the socket arrived at `at`.
+    pub fn inbound(&mut self, at: f64, socket_id: f64) {
+        self.logic.inbound(millis(at), socket(socket_id));
+    }
+
+    /// The timer fired.
+    pub fn timeout(&mut self, now: f64) {
+        self.logic.timeout(millis(now));
+    }
+
+    /// Queues message `id` of `size` bytes, or hands it to the open socket; throws (a
+    /// `RangeError` for a full queue, an `InvalidStateError` after `close()` or with the queue
+    /// off) when refused.
+    pub fn send(&mut self, now: f64, id: u32, size: f64) -> Result<(), JsValue> {
+        self.logic
+            .send(millis(now), id, millis(size))
+            .map_err(|refused| match refused.refusal {
+                SendRefusal::TooManyMessages { .. } | SendRefusal::TooManyBytes { .. } => {
+                    range_error(&refused.refusal.message())
+                }
+                _ => dom_exception(&refused.refusal.message(), "InvalidStateError"),
+            })
+    }
+
+    /// Closes for good with `code` (1000, the default, or 3000–4999) and `reason`.
+    pub fn close(&mut self, now: f64, code: JsValue, reason: JsValue) -> Result<(), JsValue> {
+        let code = match code.as_f64() {
+            None if code.is_undefined() => 1000,
+            Some(number) if crate::errors::is_whole(number, 65535.0) => number as u16,
+            _ => {
+                let shown = match code.as_f64() {
+                    Some(number) => number_text(number),
+                    None => show(&code),
+                };
+                return Err(dom_exception(
+                    &[
+                        "wsguard: close() code must be 1000 or an integer in 3000-4999; got ",
+                        &shown,
+                    ]
+                    .concat(),
+                    "InvalidAccessError",
+                ));
+            }
+        };
+        let reason: String = match reason.as_string() {
+            Some(reason) => reason,
+            None if reason.is_undefined() => String::new(),
+            None => {
+                return Err(type_error(
+                    &[
+                        "wsguard: close() reason must be a string; got ",
+                        &describe(&reason),
+                    ]
+                    .concat(),
+                ))
+            }
+        };
+        self.logic
+            .close(millis(now), code, &reason)
+            .map_err(|error| match error {
+                CloseError::InvalidCode(_) => dom_exception(&error.message(), "InvalidAccessError"),
+                CloseError::ReasonTooLong { .. } => dom_exception(&error.message(), "SyntaxError"),
+            })
+    }
+
+    /// Connects again now with a fresh backoff.
+    pub fn reconnect(&mut self, now: f64) {
+        self.logic.reconnect(millis(now));
+    }
+
+    /// The browser went online or offline.
+    pub fn network(&mut self, now: f64, online: bool) {
+        self.logic.network(millis(now), online);
+    }
+
+    /// The page became visible again.
+    pub fn visible(&mut self, now: f64) {
+        self.logic.visible(millis(now));
+    }
+
+    /// The HTTPS probe answered: `reached` when the request resolved, `skipped` when no
+    /// request could be made.
+    #[wasm_bindgen(js_name = probed)]
+    pub fn probe_finished(&mut self, origin: &str, reached: bool, skipped: bool) {
+        let result = match (skipped, reached) {
+            (true, _) => Probe::Skipped,
+            (false, true) => Probe::TlsOk,
+            (false, false) => Probe::TlsFailed,
+        };
+        self.logic.probe_finished(origin, result);
+    }
+
+    /// Hands every pending action to `sink`, in order.
+    pub fn actions(&mut self, sink: &ActionSink) {
+        while let Some(action) = self.logic.poll_action() {
+            match action {
+                SessionAction::Open { socket } => sink.open(number(Some(socket))),
+                SessionAction::Close {
+                    socket,
+                    code,
+                    reason,
+                } => sink.close(number(Some(socket)), code, &reason),
+                SessionAction::Send { socket, message } => sink.send(number(Some(socket)), message),
+                SessionAction::SendHeartbeat { socket } => {
+                    let text = self
+                        .logic
+                        .machine()
+                        .options()
+                        .heartbeat
+                        .as_ref()
+                        .map(|h| h.message.clone());
+                    sink.heartbeat(number(Some(socket)), text.as_deref().unwrap_or_default());
+                }
+            }
+        }
+    }
+
+    /// Hands the next event to `sink`; `false` when there is none. `online` is
+    /// `navigator.onLine` now.
+    pub fn event(&mut self, sink: &EventSink, online: bool) -> bool {
+        let Some(event) = self.logic.poll_event(online) else {
+            return false;
+        };
+        match event {
+            SessionEvent::Open => sink.opened(),
+            SessionEvent::Error(thrown) => sink.error(thrown.unwrap_or(0)),
+            SessionEvent::Close {
+                code,
+                reason,
+                was_clean,
+                unsent,
+            } => sink.closed(code, &reason, was_clean, unsent),
+            SessionEvent::StateChange { from, to } => sink.statechange(from.as_str(), to.as_str()),
+            SessionEvent::Reconnecting { attempt, delay_ms } => {
+                sink.reconnecting(attempt, delay_ms as f64)
+            }
+            SessionEvent::Diagnosis { diagnosis, warn } => {
+                if warn {
+                    sink.warn(&diagnosis.console_text());
+                }
+                let _ = send_diagnosis(sink.unchecked_ref::<DiagnosisSink>(), &diagnosis);
+            }
+            SessionEvent::Probe { origin } => sink.probe(&origin),
+        }
+        true
+    }
+
+    /// The URL of the current or last attempt.
+    #[wasm_bindgen(getter)]
+    pub fn url(&self) -> String {
+        self.logic.url().into()
+    }
+
+    /// `0` connecting (also waiting to reconnect, or offline), `1` open, `2` closing, `3` closed.
+    #[wasm_bindgen(getter = readyState)]
+    pub fn ready_state(&self) -> u16 {
+        match self.logic.machine().state() {
+            State::Open => 1,
+            State::Closing => 2,
+            State::Closed => 3,
+            _ => 0,
+        }
+    }
+
+    /// The state's name.
+    #[wasm_bindgen(getter)]
+    pub fn state(&self) -> String {
+        match self.logic.machine().state() {
+            State::Idle => State::Connecting.as_str().into(),
+            state => state.as_str().into(),
+        }
+    }
+
+    /// Retries since the last stable connection.
+    #[wasm_bindgen(getter)]
+    pub fn attempt(&self) -> u32 {
+        self.logic.machine().retries()
+    }
+
+    /// Bytes waiting in the queue.
+    #[wasm_bindgen(getter = queuedBytes)]
+    pub fn queued_bytes(&self) -> f64 {
+        self.logic.machine().buffered_bytes() as f64
+    }
+
+    /// The socket the machine tracks (0 for none).
+    #[wasm_bindgen(getter)]
+    pub fn socket(&self) -> f64 {
+        number(self.logic.machine().socket())
+    }
+
+    /// The socket `send()` may use directly (0 for none).
+    #[wasm_bindgen(getter)]
+    pub fn sendable(&self) -> f64 {
+        number(self.logic.sendable())
+    }
+
+    /// When the timer must fire (`performance.now()` time), or -1.
+    #[wasm_bindgen(getter)]
+    pub fn deadline(&self) -> f64 {
+        self.logic.deadline().map_or(-1.0, |at| at as f64)
+    }
+
+    /// The sub-protocols to offer.
+    #[wasm_bindgen(getter)]
+    pub fn protocols(&self) -> Vec<String> {
+        self.logic.machine().options().protocols.clone()
+    }
+
+    /// The `binaryType` the options chose.
+    #[wasm_bindgen(getter = binaryType)]
+    pub fn binary_type(&self) -> String {
+        self.logic.machine().options().binary_type.as_str().into()
+    }
+
+    /// Whether failures are logged (the `log` option).
+    #[wasm_bindgen(getter)]
+    pub fn log(&self) -> bool {
+        self.logic.machine().options().log
+    }
+}
+
+/// The error for an unusable URL: `SecurityError` for an insecure URL refused by
+/// `insecure: "error"` (as the browser's own mixed-content check), `TypeError` otherwise.
+fn url_error(error: &UrlError) -> JsValue {
+    match error {
+        UrlError::InsecureRefused { .. } => dom_exception(&error.message(), "SecurityError"),
+        _ => type_error(&error.message()),
+    }
+}
