@@ -1,10 +1,11 @@
 //! The public face of the browser driver: [`Client`], what it reports ([`ClientEvent`], through
 //! an [`Observer`]), and how it is told where to connect ([`UrlSource`]).
 //!
-//! The client owns the socket, its timer and the page listeners; [`driver`](super::driver) runs
-//! the machine. Messages do not pass through the client at all: the observer is told which
-//! socket is live ([`Observer::socket_changed`]) and attaches its own `message` listeners to it,
-//! so the browser's own event reaches them with nothing copied and nothing re-dispatched.
+//! The client owns the socket, its timer and the page listeners; its driver (internal) runs
+//! the sans-IO [`Session`](crate::core::session::Session), which decides everything else.
+//! Messages do not pass through the client at all: the observer is told which socket is live
+//! ([`Observer::socket_changed`]) and attaches its own `message` listeners to it, so the
+//! browser's own event reaches them with nothing copied and nothing re-dispatched.
 //!
 //! ```no_run
 //! use std::rc::Rc;
@@ -216,15 +217,15 @@ impl Client {
     pub fn send(&self, data: &JsValue) -> Result<(), SendFailure> {
         let kind = payload::Kind::of(data).ok_or(SendFailure::NotSendable)?;
         // The size only matters when the message is queued; reading it calls into JS, so it
-        // happens before the machine is borrowed.
+        // happens before the session is borrowed.
         let size = if self.state() == State::Open {
             0
         } else {
             kind.byte_size(data)
         };
         let mut result = Ok(());
-        self.shared.input(Dispatch::Later, |machine, now| {
-            result = machine.handle_send(now, data.clone(), size);
+        self.shared.input(Dispatch::Later, |session, now| {
+            result = session.send(now, data.clone(), size);
         });
         result.map_err(SendFailure::Refused)
     }
@@ -237,8 +238,8 @@ impl Client {
     /// ```
     pub fn close(&self, code: u16, reason: &str) -> Result<(), CloseError> {
         let mut result = Ok(());
-        self.shared.input(Dispatch::Later, |machine, now| {
-            result = machine.handle_close(now, code, reason);
+        self.shared.input(Dispatch::Later, |session, now| {
+            result = session.close(now, code, reason);
         });
         result
     }
@@ -251,9 +252,8 @@ impl Client {
     /// client.reconnect();
     /// ```
     pub fn reconnect(&self) {
-        self.shared.input(Dispatch::Later, |machine, now| {
-            machine.handle_reconnect(now)
-        });
+        self.shared
+            .input(Dispatch::Later, |session, now| session.reconnect(now));
     }
 
     /// The connection state ([`State::Idle`] only before the constructor's first attempt).
@@ -263,7 +263,7 @@ impl Client {
     /// web_sys::console::log_1(&client.state().as_str().into());
     /// ```
     pub fn state(&self) -> State {
-        self.shared.driver().machine.state()
+        self.shared.driver().session.machine().state()
     }
 
     /// How many retries since the last stable connection (0 on the first attempt).
@@ -273,7 +273,7 @@ impl Client {
     /// assert_eq!(client.retries(), 0);
     /// ```
     pub fn retries(&self) -> u32 {
-        self.shared.driver().machine.retries()
+        self.shared.driver().session.machine().retries()
     }
 
     /// The URL of the current or last attempt (empty before a URL function first returned).
@@ -283,7 +283,7 @@ impl Client {
     /// assert!(client.url().starts_with("ws"));
     /// ```
     pub fn url(&self) -> String {
-        self.shared.driver().url.clone()
+        self.shared.driver().session.url().into()
     }
 
     /// The browser socket of the current attempt, if one is alive.
@@ -304,7 +304,7 @@ impl Client {
     /// assert_eq!(client.queued_bytes(), 0);
     /// ```
     pub fn queued_bytes(&self) -> u64 {
-        self.shared.driver().machine.buffered_bytes()
+        self.shared.driver().session.machine().buffered_bytes()
     }
 
     /// The `binaryType` for binary messages, on this socket and every later one.

@@ -1,5 +1,5 @@
 //! The page's network and visibility: `online`/`offline` on the global object, and
-//! `visibilitychange`/`pageshow` on the document, turned into core inputs.
+//! `visibilitychange`/`pageshow` on the document, turned into session inputs.
 //!
 //! ```no_run
 //! use wsguard::browser::environment::{Change, Watch};
@@ -24,7 +24,7 @@ use super::guards::{Listener, Timer};
 /// comes up, often before routes and DNS work.
 pub const ONLINE_SETTLE_MS: u32 = 500;
 
-/// A change the machine cares about.
+/// A change the session cares about.
 ///
 /// ```no_run
 /// use wsguard::browser::environment::Change;

@@ -1,9 +1,10 @@
 //! The browser driver (`wasm32` only): runs the [`core`](crate::core) with `web_sys`.
 //!
-//! [`client::Client`] is the reconnecting WebSocket and [`driver`] its loop; the other modules
-//! are its parts: the socket and its listeners, the RAII guards for listeners and timers, the
-//! page's network and visibility, the HTTPS probe, payload sizes, URL resolution on the page,
-//! the few global JavaScript functions it calls, and live counts for leak tests.
+//! [`client::Client`] is the reconnecting WebSocket and `driver` its loop, a thin driver over
+//! the sans-IO [`Session`](crate::core::session::Session); the other modules are its parts:
+//! the socket and its listeners, the RAII guards for listeners and timers, the page's network
+//! and visibility, the HTTPS probe, payload sizes, URL resolution on the page, the few global
+//! JavaScript functions it calls, and live counts for leak tests.
 //!
 //! ```no_run
 //! use std::rc::Rc;
