@@ -546,7 +546,7 @@ function summariseProfile(profile) {
   const origin = (frame) => {
     const { url, functionName } = frame;
     if (url.startsWith("wasm://") || /^\$?wasm-function|^\$func/.test(functionName)) return "wsguard WebAssembly";
-    if (url.includes("/pkg/")) return "wsguard JS glue (wsguard.js)";
+    if (url.includes("/pkg/")) return "wsguard JS (raw.js)";
     if (url.includes("/bench.js")) return "bench page (listener, send loop)";
     if (url.includes("/lib/")) return "adapter / library JS";
     if (["(garbage collector)", "(idle)", "(program)", "(root)"].includes(functionName)) return functionName;
@@ -805,7 +805,7 @@ function renderReport({ startedAt, finishedAt, versions, loads, results, summary
     };
     table(["self time in", ...Object.keys(prof.libs).map((l) => LABEL[l])], [...groups.map((g) => [g, ...Object.keys(prof.libs).map((l) => cell(l, g))]), ["busy (sampled, not idle)", ...Object.keys(prof.libs).map((l) => `${num(prof.libs[l].busyMs)} ms`)], ["msg/s in this run", ...Object.keys(prof.libs).map((l) => num(prof.libs[l].perSecond))]]);
     if (prof.libs.wsguard) {
-      p("wsguard's heaviest functions by self time (native functions have no URL; `__wbg_*` are wasm-bindgen's imports in `wsguard.js`, which the WebAssembly calls):");
+      p("wsguard's heaviest functions by self time (native functions have no URL; `__wbg_*` are wasm-bindgen's imports in `raw.js`, which the WebAssembly calls):");
       p();
       table(["function", "self ms", "share"], prof.libs.wsguard.functions.map((f) => [`\`${f.name}\``, num(f.ms, 1), `${num(f.share * 100, 1)} %`]));
     }

@@ -7,6 +7,7 @@
 // sees their ids and sizes; an inbound message only stores its time (read lazily, when a timer
 // or a socket event needs it).
 import { Session } from "./wsguard.js";
+import { describe, readClose, refusedOption } from "./arguments.js";
 
 // Taken once, so that page code replacing them later cannot intercept wsguard's own calls.
 const { addEventListener: add, removeEventListener: remove } = EventTarget.prototype;
@@ -57,15 +58,6 @@ function timer(delay, run) {
 /** What a thrown value says: an Error's message, a string as it is. */
 const messageOf = (thrown) =>
   thrown instanceof Error ? thrown.message : typeof thrown === "string" ? thrown : "a value that is not an Error";
-
-/** A value of the wrong type as an error message shows it. */
-export function describe(value) {
-  if (value === null || value === undefined || typeof value === "boolean") return String(value);
-  if (typeof value === "number") return `${value} (a number)`;
-  if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  if (Array.isArray(value)) return "an array";
-  return typeof value === "object" ? "an object" : `a ${typeof value}`;
-}
 
 /** Whether `data` is something a WebSocket sends as it is. */
 export const sendable = (data) =>
@@ -151,9 +143,10 @@ class EventSlot {
 }
 
 /**
- * One client's browser side. `host` receives `event([type, ...fields])`, `socket(ws | null)`
- * when the live socket changes (before the old one is closed) and `sendable(ws | null)` for the
- * socket `send` may use directly.
+ * One client's browser side, for `url` and the options as `readOptions` (arguments.js) read
+ * them. `host` receives `event([type, ...fields])`, `socket(ws | null)` when the live socket
+ * changes (before the old one is closed) and `sendable(ws | null)` for the socket `send` may
+ * use directly.
  */
 export class Driver {
   #session;
@@ -180,8 +173,12 @@ export class Driver {
   #delivering = false;
   #deliveryQueued = false;
 
-  constructor(url, options, host) {
-    this.#session = new Session(url, options);
+  constructor(url, { values, given }, host) {
+    try {
+      this.#session = new Session(url, ...values);
+    } catch (refusal) {
+      throw refusedOption(refusal, given);
+    }
     this.#host = host;
     this.#urlFunction = typeof url === "function" ? url : null;
     this.#binaryType = this.#session.binaryType;
@@ -229,7 +226,8 @@ export class Driver {
   }
 
   close(code, reason) {
-    this.#input((session, now) => session.close(now, code, reason), true);
+    const [checkedCode, checkedReason] = readClose(code, reason);
+    this.#input((session, now) => session.close(now, checkedCode, checkedReason), true);
   }
 
   reconnect() {
@@ -338,6 +336,9 @@ export class Driver {
   #resolved(socketId, value) {
     const session = this.#session;
     if (session === null || session.socket !== socketId) return;
+    if (typeof value !== "string") {
+      return this.#failed(socketId, new TypeError("wsguard: the URL function must return a string or a Promise of one"));
+    }
     let url;
     try {
       url = session.resolve(value);

@@ -11,6 +11,7 @@
 //   each new one, so the browser's own MessageEvent reaches them;
 // - sending: while the client is open (its queue is then empty) send() calls the socket directly.
 import init, { classifyClose as classify, resolveUrl as resolve } from "./wsguard.js";
+import { checkUrl, describe, readClassifyInput, readOptions, readResolveOptions } from "./arguments.js";
 import { diagnosisObject, Driver, held, sendable } from "./driver.js";
 
 export { init as default };
@@ -50,7 +51,8 @@ export class WsGuard extends EventTarget {
    */
   constructor(url, options) {
     super();
-    this.#driver = new Driver(url, options, {
+    checkUrl(url);
+    this.#driver = new Driver(url, readOptions(options), {
       event: (event) => this.#deliver(event),
       socket: (socket) => this.#moveListeners(socket),
       sendable: (socket) => {
@@ -298,7 +300,14 @@ if (typeof Symbol.dispose === "symbol") {
  * URLs joined with the page, http(s): mapped to ws(s):). Throws a TypeError for an unusable input.
  */
 export function resolveUrl(input, options) {
-  return resolve(input, options);
+  if (typeof input !== "string") throw new TypeError(`wsguard: the URL must be a string; got ${describe(input)}`);
+  const insecure = readResolveOptions(options);
+  try {
+    return resolve(input, insecure);
+  } catch (refusal) {
+    if (!Array.isArray(refusal)) throw refusal;
+    throw new TypeError(`wsguard: invalid options for resolveUrl: insecure must be ${refusal[2]}; got ${describe(insecure)}`);
+  }
 }
 
 /**
@@ -306,7 +315,7 @@ export function resolveUrl(input, options) {
  * (a CloseEvent fits as it is, plus wasOpen, openForMs, idleForMs, url, …; every key optional).
  */
 export function classifyClose(input) {
-  return classify(input, { diagnosis: diagnosisObject });
+  return classify(...readClassifyInput(input), { diagnosis: diagnosisObject });
 }
 
 /** What all clients hold right now: { listeners, timers, sockets }, for leak tests. */

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the npm package into pkg/: wasm-pack (target web, release), wasm-opt from npm's
-# binaryen, then pkg-template/ merged in. Prints the sizes.
+# binaryen, then pkg-template/ merged in and its JavaScript joined into raw.js. Prints the sizes.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
@@ -22,10 +22,9 @@ wasm-opt -Oz pkg/wsguard_bg.wasm -o pkg/wsguard_bg.wasm
 after=$(stat -c %s pkg/wsguard_bg.wasm)
 
 node scripts/merge-template.mjs
+node scripts/bundle.mjs
 
 gz() { gzip -9 -c "$1" | wc -c; }
 wasm_gz=$(gz pkg/wsguard_bg.wasm)
-js_gz=$(gz pkg/wsguard.js)
 echo "build: wsguard_bg.wasm ${before} B before wasm-opt (binaryen ${wasm_opt_version}), ${after} B after, ${wasm_gz} B gzip"
-echo "build: wsguard.js $(stat -c %s pkg/wsguard.js) B, ${js_gz} B gzip"
-echo "build: package gzip size (wasm + js): $((wasm_gz + js_gz)) B"
+node scripts/size.mjs | tail -n 1

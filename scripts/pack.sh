@@ -7,7 +7,7 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
 
-for file in package.json index.js wsguard.js wsguard_bg.wasm LICENSE-MIT LICENSE-APACHE CHANGELOG.md; do
+for file in package.json index.js raw.js wsguard_bg.wasm LICENSE-MIT LICENSE-APACHE CHANGELOG.md; do
   if [ ! -f "pkg/$file" ]; then
     echo "pack: pkg/$file is missing; build the package first (bash scripts/build.sh)" >&2
     exit 1

@@ -71,7 +71,7 @@ function arg(name, fallback) {
 
 /** Builds www/ into www/dist with Vite (www/vite.config.js resolves "wsguard" to ../pkg). */
 export async function buildDemo({ logLevel = "warn" } = {}) {
-  if (!existsSync(join(ROOT, "pkg", "wsguard.js"))) {
+  if (!existsSync(join(ROOT, "pkg", "index.js"))) {
     throw new Error("pkg/ is missing: run `npm run build` (or `bash scripts/build.sh`) first");
   }
   const { build } = await import("vite");

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The size of what a page fetches when it imports the package's main entry, gzipped:
 //
-//   node scripts/size.mjs [pkgDir]        (pkgDir defaults to pkg/ at the repository root)
+//   node scripts/size.mjs [pkgDir] [--ceiling=N]   (pkgDir defaults to pkg/ at the repository root)
 //
 // Walks the module graph from <pkgDir>/index.js: every static `import … from "./x"`,
 // `import "./x"` and `export … from "./x"` with a relative specifier, recursively (so
@@ -12,6 +12,11 @@
 //
 //   size: gz_bytes=<total> limit=25600 ok      (exit 0)
 //   size: gz_bytes=<total> limit=25600 over    (exit 1)
+//
+// With --ceiling=N (what `npm test` passes while the package is still above the 25,600 B
+// target), the exit code follows the ceiling instead, so the size can only go down:
+//
+//   size: gz_bytes=<total> limit=25600 over ceiling=<N> ok   (exit 0; exit 1 above N)
 //
 // esbuild comes from the repository's node_modules (root package.json devDependencies);
 // bench/sizes.mjs calls packageSize() with its own esbuild, the same version.
@@ -103,7 +108,10 @@ const runDirectly = (() => {
 })();
 
 if (runDirectly) {
-  const pkgDir = process.argv[2] ?? join(root, "pkg");
+  const args = process.argv.slice(2);
+  const ceilingArg = args.find((a) => a.startsWith("--ceiling="));
+  const ceiling = ceilingArg === undefined ? null : Number(ceilingArg.slice("--ceiling=".length));
+  const pkgDir = args.find((a) => !a.startsWith("--")) ?? join(root, "pkg");
   try {
     const { files, total } = await packageSize(pkgDir);
     const n = (x) => x.toLocaleString("en-US").padStart(9);
@@ -111,8 +119,13 @@ if (runDirectly) {
       console.log(`size: ${f.kind.padEnd(4)} ${n(f.bytes)} B ${f.kind === "js" ? `minified ${n(f.minifiedBytes)} B` : "as shipped        "}  gzip ${n(f.gzip)} B  ${f.path}`);
     }
     const ok = total <= LIMIT_GZ_BYTES;
-    console.log(`size: gz_bytes=${total} limit=${LIMIT_GZ_BYTES} ${ok ? "ok" : "over"}`);
-    process.exit(ok ? 0 : 1);
+    if (ceiling === null || ok) {
+      console.log(`size: gz_bytes=${total} limit=${LIMIT_GZ_BYTES} ${ok ? "ok" : "over"}`);
+      process.exit(ok ? 0 : 1);
+    }
+    const underCeiling = total <= ceiling;
+    console.log(`size: gz_bytes=${total} limit=${LIMIT_GZ_BYTES} over ceiling=${ceiling} ${underCeiling ? "ok" : "over"}`);
+    process.exit(underCeiling ? 0 : 1);
   } catch (error) {
     console.error(`size: failed: ${error.message}`);
     process.exit(2);

@@ -1,19 +1,13 @@
 // Builds the demo (www/) into www/dist; `npm start` (scripts/serve.mjs) runs this build and
-// serves the result. "wsguard" resolves to the local package in ../pkg, as an app using the npm
-// package would import it:
-//   - ../pkg/index.js (the auto-initialising entry) when the build has one;
-//   - otherwise src/wsguard-raw.js, which loads ../pkg/wsguard.js with an explicit init().
+// serves the result. "wsguard" resolves to the local package's main entry, ../pkg/index.js, as
+// an app using the npm package would import it.
 // `npx vite --config www/vite.config.js` also runs a dev server; it proxies the WebSocket and
 // control endpoints to a running `npm start` (HTTPS on 8443 unless WSGUARD_DEMO_ORIGIN says).
-import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vite";
 
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
-const indexEntry = here("../pkg/index.js");
-// WSGUARD_DEMO_RAW=1 forces the raw entry (to check that path while index.js exists).
-const useIndex = existsSync(indexEntry) && process.env.WSGUARD_DEMO_RAW !== "1";
-const wsguard = useIndex ? indexEntry : here("./src/wsguard-raw.js");
+const wsguard = here("../pkg/index.js");
 const demoOrigin = process.env.WSGUARD_DEMO_ORIGIN ?? "https://localhost:8443";
 
 export default defineConfig({

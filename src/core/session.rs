@@ -32,15 +32,18 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::buffer::SendError;
-use super::diagnosis::{classify, Diagnosis, Facts, Probe, ProbePlan, Streak};
+use super::diagnosis::{
+    classify, probe_url, should_probe, Diagnosis, Facts, Probe, ProbePlan, Streak,
+};
 use super::machine::{Action, CloseError, CloseInfo, Event, Machine, Millis, SocketId, State};
 use super::options::Options;
 
 /// What the driver must do now, in order.
 ///
 /// ```
+/// use wsguard::core::machine::SocketId;
 /// use wsguard::core::session::SessionAction;
-/// # let action: SessionAction<u32> = unimplemented!();
+/// let action = SessionAction::<u32>::Open { socket: SocketId::from_number(1) };
 /// if let SessionAction::Open { socket } = action {
 ///     // resolve the attempt's URL, then open a socket tagged `socket`
 /// }
@@ -80,7 +83,7 @@ pub enum SessionAction<M> {
 ///
 /// ```
 /// use wsguard::core::session::SessionEvent;
-/// # let event: SessionEvent<u32> = unimplemented!();
+/// let event = SessionEvent::<u32>::Open;
 /// if let SessionEvent::Diagnosis { diagnosis, warn } = event {
 ///     if warn {
 ///         // console.warn(diagnosis.console_text())
@@ -147,6 +150,8 @@ struct Ended {
 #[derive(Debug)]
 enum Pending<M> {
     Core(Event),
+    /// A socket ended, with the facts of its attempt as they were when it ended.
+    Ended(Ended),
     Error(Option<M>),
     Unsent(Vec<M>),
     Diagnose(Ended),
@@ -168,8 +173,8 @@ pub struct Session<M> {
     mixed_content: bool,
     /// Why the last attempt failed before a socket existed, if it did.
     open_error: Option<String>,
-    /// The diagnosis waiting for the probe.
-    probing: Option<(String, Ended)>,
+    /// The diagnoses waiting for a probe, with the probe's origin, oldest first.
+    probing: Vec<(String, Ended)>,
     /// The last inbound time reported to the machine.
     inbound: Option<Millis>,
 }
@@ -194,7 +199,7 @@ impl<M> Session<M> {
             url,
             mixed_content: false,
             open_error: None,
-            probing: None,
+            probing: Vec::new(),
             inbound: None,
         }
     }
@@ -215,7 +220,8 @@ impl<M> Session<M> {
     /// The URL of the current or last attempt.
     ///
     /// ```
-    /// # let session: wsguard::core::session::Session<u32> = unimplemented!();
+    /// # let session: wsguard::core::session::Session<u32> =
+    /// #     wsguard::core::session::Session::new(Default::default(), 1, false, "ws://h/ws".into());
     /// let shown = session.url();
     /// ```
     pub fn url(&self) -> &str {
@@ -225,7 +231,8 @@ impl<M> Session<M> {
     /// The socket `send` may use directly: the live one while open (the queue is then empty).
     ///
     /// ```
-    /// # let session: wsguard::core::session::Session<u32> = unimplemented!();
+    /// # let session: wsguard::core::session::Session<u32> =
+    /// #     wsguard::core::session::Session::new(Default::default(), 1, false, "ws://h/ws".into());
     /// let direct = session.sendable().is_some();
     /// ```
     pub fn sendable(&self) -> Option<SocketId> {
@@ -237,7 +244,9 @@ impl<M> Session<M> {
     /// Starts the first attempt (offline first when the browser says so).
     ///
     /// ```
-    /// # let mut session: wsguard::core::session::Session<u32> = unimplemented!();
+    /// # let mut session: wsguard::core::session::Session<u32> =
+    /// #     wsguard::core::session::Session::new(Default::default(), 1, false, "ws://h/ws".into());
+    /// # session.start(0, true);
     /// session.start(0, true);
     /// ```
     pub fn start(&mut self, now: Millis, online: bool) {
@@ -250,7 +259,9 @@ impl<M> Session<M> {
     /// The attempt's URL is known (a URL function answered), before its socket opens.
     ///
     /// ```
-    /// # let mut session: wsguard::core::session::Session<u32> = unimplemented!();
+    /// # let mut session: wsguard::core::session::Session<u32> =
+    /// #     wsguard::core::session::Session::new(Default::default(), 1, false, "ws://h/ws".into());
+    /// # session.start(0, true);
     /// session.set_url("wss://h/ws?token=1".into());
     /// ```
     pub fn set_url(&mut self, url: String) {
@@ -260,7 +271,9 @@ impl<M> Session<M> {
     /// The socket for `socket` was created: the previous attempt's failure facts are cleared.
     ///
     /// ```
-    /// # let mut session: wsguard::core::session::Session<u32> = unimplemented!();
+    /// # let mut session: wsguard::core::session::Session<u32> =
+    /// #     wsguard::core::session::Session::new(Default::default(), 1, false, "ws://h/ws".into());
+    /// # session.start(0, true);
     /// # let socket = wsguard::core::machine::SocketId::from_number(1);
     /// session.socket_created(socket);
     /// ```
@@ -275,7 +288,9 @@ impl<M> Session<M> {
     /// The socket's `open` event.
     ///
     /// ```
-    /// # let mut session: wsguard::core::session::Session<u32> = unimplemented!();
+    /// # let mut session: wsguard::core::session::Session<u32> =
+    /// #     wsguard::core::session::Session::new(Default::default(), 1, false, "ws://h/ws".into());
+    /// # session.start(0, true);
     /// # let socket = wsguard::core::machine::SocketId::from_number(1);
     /// session.socket_opened(30, socket);
     /// ```
@@ -286,19 +301,25 @@ impl<M> Session<M> {
     /// The socket's `error` event.
     ///
     /// ```
-    /// # let mut session: wsguard::core::session::Session<u32> = unimplemented!();
+    /// # let mut session: wsguard::core::session::Session<u32> =
+    /// #     wsguard::core::session::Session::new(Default::default(), 1, false, "ws://h/ws".into());
+    /// # session.start(0, true);
     /// # let socket = wsguard::core::machine::SocketId::from_number(1);
     /// session.socket_error(30, socket);
     /// ```
     pub fn socket_error(&mut self, now: Millis, socket: SocketId) {
-        self.events.push_back(Pending::Error(None));
-        self.machine.handle_socket_error(now, socket);
+        if self.machine.socket() == Some(socket) {
+            self.events.push_back(Pending::Error(None));
+            self.machine.handle_socket_error(now, socket);
+        }
     }
 
     /// The socket's `close` event.
     ///
     /// ```
-    /// # let mut session: wsguard::core::session::Session<u32> = unimplemented!();
+    /// # let mut session: wsguard::core::session::Session<u32> =
+    /// #     wsguard::core::session::Session::new(Default::default(), 1, false, "ws://h/ws".into());
+    /// # session.start(0, true);
     /// # let socket = wsguard::core::machine::SocketId::from_number(1);
     /// session.socket_closed(30, socket, 1006, "", false);
     /// ```
@@ -318,7 +339,9 @@ impl<M> Session<M> {
     /// threw `thrown` (whose message is `message`; `mixed_content` for a `SecurityError`).
     ///
     /// ```
-    /// # let mut session: wsguard::core::session::Session<u32> = unimplemented!();
+    /// # let mut session: wsguard::core::session::Session<u32> =
+    /// #     wsguard::core::session::Session::new(Default::default(), 1, false, "ws://h/ws".into());
+    /// # session.start(0, true);
     /// # let socket = wsguard::core::machine::SocketId::from_number(1);
     /// session.open_failed(30, socket, Some(9), "The URL is invalid".into(), false);
     /// ```
@@ -342,7 +365,9 @@ impl<M> Session<M> {
     /// Sending on the socket threw: reported as an `error` event.
     ///
     /// ```
-    /// # let mut session: wsguard::core::session::Session<u32> = unimplemented!();
+    /// # let mut session: wsguard::core::session::Session<u32> =
+    /// #     wsguard::core::session::Session::new(Default::default(), 1, false, "ws://h/ws".into());
+    /// # session.start(0, true);
     /// session.send_failed();
     /// ```
     pub fn send_failed(&mut self) {
@@ -353,7 +378,9 @@ impl<M> Session<M> {
     /// socket event is handled).
     ///
     /// ```
-    /// # let mut session: wsguard::core::session::Session<u32> = unimplemented!();
+    /// # let mut session: wsguard::core::session::Session<u32> =
+    /// #     wsguard::core::session::Session::new(Default::default(), 1, false, "ws://h/ws".into());
+    /// # session.start(0, true);
     /// # let socket = wsguard::core::machine::SocketId::from_number(1);
     /// session.inbound(25, socket);
     /// ```
@@ -367,7 +394,9 @@ impl<M> Session<M> {
     /// The timer fired.
     ///
     /// ```
-    /// # let mut session: wsguard::core::session::Session<u32> = unimplemented!();
+    /// # let mut session: wsguard::core::session::Session<u32> =
+    /// #     wsguard::core::session::Session::new(Default::default(), 1, false, "ws://h/ws".into());
+    /// # session.start(0, true);
     /// session.timeout(1000);
     /// ```
     pub fn timeout(&mut self, now: Millis) {
@@ -377,7 +406,9 @@ impl<M> Session<M> {
     /// `send()`: queued or handed to the open socket; refused with the message back.
     ///
     /// ```
-    /// # let mut session: wsguard::core::session::Session<u32> = unimplemented!();
+    /// # let mut session: wsguard::core::session::Session<u32> =
+    /// #     wsguard::core::session::Session::new(Default::default(), 1, false, "ws://h/ws".into());
+    /// # session.start(0, true);
     /// session.send(10, 1, 5).unwrap();
     /// ```
     pub fn send(&mut self, now: Millis, message: M, size: u64) -> Result<(), SendError<M>> {
@@ -387,7 +418,9 @@ impl<M> Session<M> {
     /// `close()`: final.
     ///
     /// ```
-    /// # let mut session: wsguard::core::session::Session<u32> = unimplemented!();
+    /// # let mut session: wsguard::core::session::Session<u32> =
+    /// #     wsguard::core::session::Session::new(Default::default(), 1, false, "ws://h/ws".into());
+    /// # session.start(0, true);
     /// assert!(session.close(10, 1001, "").is_err());
     /// ```
     pub fn close(&mut self, now: Millis, code: u16, reason: &str) -> Result<(), CloseError> {
@@ -397,7 +430,9 @@ impl<M> Session<M> {
     /// `reconnect()`.
     ///
     /// ```
-    /// # let mut session: wsguard::core::session::Session<u32> = unimplemented!();
+    /// # let mut session: wsguard::core::session::Session<u32> =
+    /// #     wsguard::core::session::Session::new(Default::default(), 1, false, "ws://h/ws".into());
+    /// # session.start(0, true);
     /// session.reconnect(10);
     /// ```
     pub fn reconnect(&mut self, now: Millis) {
@@ -407,7 +442,9 @@ impl<M> Session<M> {
     /// The browser went online, offline, or the page became visible.
     ///
     /// ```
-    /// # let mut session: wsguard::core::session::Session<u32> = unimplemented!();
+    /// # let mut session: wsguard::core::session::Session<u32> =
+    /// #     wsguard::core::session::Session::new(Default::default(), 1, false, "ws://h/ws".into());
+    /// # session.start(0, true);
     /// session.network(10, false);
     /// ```
     pub fn network(&mut self, now: Millis, online: bool) {
@@ -421,30 +458,41 @@ impl<M> Session<M> {
     /// The page became visible again (or was restored from the back/forward cache).
     ///
     /// ```
-    /// # let mut session: wsguard::core::session::Session<u32> = unimplemented!();
+    /// # let mut session: wsguard::core::session::Session<u32> =
+    /// #     wsguard::core::session::Session::new(Default::default(), 1, false, "ws://h/ws".into());
+    /// # session.start(0, true);
     /// session.visible(10);
     /// ```
     pub fn visible(&mut self, now: Millis) {
         self.machine.handle_visible(now);
     }
 
-    /// The HTTPS probe against `origin` answered: its diagnosis is queued.
+    /// The HTTPS probe against `origin` answered: the diagnoses that waited for it are queued.
     ///
     /// ```
-    /// # let mut session: wsguard::core::session::Session<u32> = unimplemented!();
+    /// # let mut session: wsguard::core::session::Session<u32> =
+    /// #     wsguard::core::session::Session::new(Default::default(), 1, false, "ws://h/ws".into());
+    /// # session.start(0, true);
     /// session.probe_finished("https://h/", wsguard::core::diagnosis::Probe::TlsOk);
     /// ```
     pub fn probe_finished(&mut self, origin: &str, result: Probe) {
         self.streak.record_probe(origin, result);
-        if let Some((_, ended)) = self.probing.take_if(|(probed, _)| probed == origin) {
-            self.events.push_back(Pending::Probed(ended, result));
+        let mut index = 0;
+        while index < self.probing.len() {
+            if self.probing[index].0 == origin {
+                let (_, ended) = self.probing.remove(index);
+                self.events.push_back(Pending::Probed(ended, result));
+            } else {
+                index += 1;
+            }
         }
     }
 
     /// When the timer must fire next, if at all.
     ///
     /// ```
-    /// # let session: wsguard::core::session::Session<u32> = unimplemented!();
+    /// # let session: wsguard::core::session::Session<u32> =
+    /// #     wsguard::core::session::Session::new(Default::default(), 1, false, "ws://h/ws".into());
     /// let deadline = session.deadline();
     /// ```
     pub fn deadline(&self) -> Option<Millis> {
@@ -454,7 +502,9 @@ impl<M> Session<M> {
     /// The next thing to do to sockets; events move to the event queue on the way.
     ///
     /// ```
-    /// # let mut session: wsguard::core::session::Session<u32> = unimplemented!();
+    /// # let mut session: wsguard::core::session::Session<u32> =
+    /// #     wsguard::core::session::Session::new(Default::default(), 1, false, "ws://h/ws".into());
+    /// # session.start(0, true);
     /// while let Some(action) = session.poll_action() {
     ///     // carry it out
     /// }
@@ -480,6 +530,14 @@ impl<M> Session<M> {
                 Action::SendHeartbeat { socket } => {
                     return Some(SessionAction::SendHeartbeat { socket })
                 }
+                // The attempt's facts are taken now: a listener of an earlier event may start
+                // the next attempt before this close is delivered.
+                Action::Emit(Event::Close(info)) => self.events.push_back(Pending::Ended(Ended {
+                    info,
+                    url: self.url.clone(),
+                    mixed_content: self.mixed_content,
+                    open_error: self.open_error.clone(),
+                })),
                 Action::Emit(event) => self.events.push_back(Pending::Core(event)),
                 Action::Unsent(messages) => self.events.push_back(Pending::Unsent(messages)),
             }
@@ -490,7 +548,9 @@ impl<M> Session<M> {
     /// Drain [`poll_action`](Self::poll_action) first.
     ///
     /// ```
-    /// # let mut session: wsguard::core::session::Session<u32> = unimplemented!();
+    /// # let mut session: wsguard::core::session::Session<u32> =
+    /// #     wsguard::core::session::Session::new(Default::default(), 1, false, "ws://h/ws".into());
+    /// # session.start(0, true);
     /// while let Some(event) = session.poll_event(true) {
     ///     // dispatch it
     /// }
@@ -525,22 +585,18 @@ impl<M> Session<M> {
                 Pending::Core(Event::Reconnecting { attempt, delay_ms }) => {
                     SessionEvent::Reconnecting { attempt, delay_ms }
                 }
-                Pending::Core(Event::Close(info)) => {
+                Pending::Ended(ended) => {
                     let event = SessionEvent::Close {
-                        code: info.code,
-                        reason: info.reason.clone(),
-                        was_clean: info.was_clean,
+                        code: ended.info.code,
+                        reason: ended.info.reason.clone(),
+                        was_clean: ended.info.was_clean,
                         unsent: self.unsent.take(),
-                    };
-                    let ended = Ended {
-                        info,
-                        url: self.url.clone(),
-                        mixed_content: self.mixed_content,
-                        open_error: self.open_error.clone(),
                     };
                     self.events.push_front(Pending::Diagnose(ended));
                     event
                 }
+                // Emitted as `Ended` by `poll_action`.
+                Pending::Core(Event::Close(_)) => continue,
                 Pending::Diagnose(ended) => match self.diagnose(ended, online) {
                     Some(event) => event,
                     None => continue,
@@ -558,25 +614,41 @@ impl<M> Session<M> {
     }
 
     /// The diagnosis of an ended socket, or the probe it waits for.
-    fn diagnose(&mut self, mut ended: Ended, online: bool) -> Option<SessionEvent<M>> {
-        if self.is_closing() {
-            // A `close()` from a `close` listener: no retry follows after all.
-            ended.info.will_retry = false;
-            ended.info.retry_in_ms = None;
-        }
+    fn diagnose(&mut self, ended: Ended, online: bool) -> Option<SessionEvent<M>> {
         let facts = self.facts(&ended, Probe::Skipped, online);
-        match self.streak.plan_probe(&facts, self.machine.options().probe) {
+        let enabled = self.machine.options().probe;
+        // A failure while this origin's probe is still out waits for its answer, so that the
+        // streak is diagnosed with one result throughout.
+        let waiting = probe_url(&ended.url)
+            .filter(|origin| self.probing.iter().any(|(probed, _)| probed == origin))
+            .filter(|_| should_probe(&facts, enabled));
+        if let Some(origin) = waiting {
+            self.probing.push((origin, ended));
+            return None;
+        }
+        match self.streak.plan_probe(&facts, enabled) {
             ProbePlan::Skip => Some(self.classify(&ended, Probe::Skipped, online)),
             ProbePlan::Reuse(result) => Some(self.classify(&ended, result, online)),
             ProbePlan::Run(origin) => {
-                self.probing = Some((origin.clone(), ended));
+                self.probing.push((origin.clone(), ended));
                 Some(SessionEvent::Probe { origin })
             }
         }
     }
 
+    /// The diagnosis event; a `close()` made since the socket ended (by a listener, or while
+    /// the probe ran) means that no retry follows after all.
     fn classify(&mut self, ended: &Ended, probe: Probe, online: bool) -> SessionEvent<M> {
-        let diagnosis = classify(&self.facts(ended, probe, online));
+        let mut info = ended.info.clone();
+        if self.is_closing() {
+            info.will_retry = false;
+            info.retry_in_ms = None;
+        }
+        let facts = Facts {
+            close: &info,
+            ..self.facts(ended, probe, online)
+        };
+        let diagnosis = classify(&facts);
         let warn = self.streak.observe(&diagnosis, self.machine.options().log);
         SessionEvent::Diagnosis { diagnosis, warn }
     }

@@ -37,11 +37,9 @@ document.addEventListener("securitypolicyviolation", (e) => {
 });
 const result = { stage: "start", violations };
 try {
-  // The package's main entry (index.js) instantiates the WebAssembly on import; the bare
-  // wasm-bindgen module needs its init().
+  // The package's main entry (index.js) instantiates the WebAssembly on import.
   result.stage = "init";
   const wsguard = await import("${entry}");
-  if ("${entry}".endsWith("/wsguard.js")) await wsguard.default();
   result.stage = "connect";
   const guard = new wsguard.WsGuard("/echo", { minDelayMs: 200, maxDelayMs: 200, log: false });
   result.url = guard.url;

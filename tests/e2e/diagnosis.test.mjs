@@ -1,7 +1,7 @@
 // wsguard's diagnosis in each failure scenario of the lab, from an HTTPS page in Chromium.
 //
 // The API under test:
-//   import init, { WsGuard } from "/pkg/wsguard.js"; await init();
+//   import init, { WsGuard } from "/pkg/raw.js"; await init();
 //   const g = new WsGuard(url, { maxRetries: 0, log: false });
 //   g.addEventListener("diagnosis", (e) => e.detail /* kind, summary, advice, url, probe, code… */);
 //   g.close();

@@ -80,7 +80,7 @@ async function waitForPackage(timeoutMs = 120_000) {
   const deadline = Date.now() + timeoutMs;
   // merge-template.mjs writes index.js last-but-one and package.json last: both there = complete.
   const complete = () =>
-    ["index.js", "wsguard.js", "wsguard_bg.wasm", "package.json"].every((f) => existsSync(join(root, "pkg", f))) &&
+    ["index.js", "raw.js", "wsguard_bg.wasm", "package.json"].every((f) => existsSync(join(root, "pkg", f))) &&
     JSON.parse(readFileSync(join(root, "pkg/package.json"), "utf8")).exports?.["."]?.default === "./index.js";
   while (!complete()) {
     assert.ok(Date.now() < deadline, "pkg/ holds no complete build with index.js; run bash scripts/build.sh");
@@ -145,7 +145,7 @@ describe("the packed tarball", () => {
     assert.equal(manifest.exports["./raw"].default, "./raw.js");
 
     const gz = (file) => gzipSync(readFileSync(join(dir, file)), { level: 9 }).length;
-    const sizes = { "wsguard_bg.wasm": gz("wsguard_bg.wasm"), "index.js": gz("index.js"), "raw.js": gz("raw.js"), "wsguard.js": gz("wsguard.js") };
+    const sizes = { "wsguard_bg.wasm": gz("wsguard_bg.wasm"), "index.js": gz("index.js"), "raw.js": gz("raw.js") };
     const total = Object.values(sizes).reduce((a, b) => a + b, 0);
     console.log(
       `size: tarball ${statSync(tarball).size} B; gzip -9 ` +

@@ -1,5 +1,5 @@
 // The package's TypeScript declarations, as a consumer sees them: tests/fixtures/typescript
-// imports "wsguard" (resolved through its `exports` map to pkg/wsguard.d.ts) and must compile
+// imports "wsguard" (resolved through its `exports` map to pkg/index.d.ts) and must compile
 // under `tsc --strict` with lib checking on; its @ts-expect-error lines must each be real errors.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -39,8 +39,8 @@ function runTsc(args, cwd = root) {
 // Points `<dir>/node_modules/wsguard` at `target` (pkg/), where an installed package is found.
 function linkPackage(dir, target) {
   assert.ok(
-    existsSync(join(pkg, "wsguard.d.ts")),
-    "pkg/wsguard.d.ts is missing; build the package first (npm run build)",
+    existsSync(join(pkg, "index.d.ts")),
+    "pkg/index.d.ts is missing; build the package first (npm run build)",
   );
   mkdirSync(join(dir, "node_modules"), { recursive: true });
   const link = join(dir, "node_modules/wsguard");

@@ -10,7 +10,6 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use js_sys::Function;
 use wasm_bindgen::prelude::*;
 use wsguard::core::buffer::SendRefusal;
 use wsguard::core::diagnosis::Probe;
@@ -19,8 +18,8 @@ use wsguard::core::session::{Session as Logic, SessionAction, SessionEvent};
 use wsguard::core::url::UrlError;
 
 use crate::diagnosis::{send_diagnosis, DiagnosisSink};
-use crate::errors::{describe, dom_exception, number_text, range_error, show, type_error};
-use crate::options::read_options;
+use crate::errors::{dom_exception, range_error, type_error};
+use crate::options::Given;
 
 #[wasm_bindgen]
 extern "C" {
@@ -91,24 +90,61 @@ fn number(socket: Option<SocketId>) -> f64 {
 
 #[wasm_bindgen]
 impl Session {
-    /// Checks `url` (a string, resolved here, or a function) and `options`; throws a
-    /// `TypeError`, `RangeError` or `SecurityError` that names the culprit.
+    /// Checks `url` (a string, resolved here, or a function) and the options (read by
+    /// `arguments.js`, each `undefined` when absent); throws a `TypeError` or `SecurityError`
+    /// for the URL, and `[name, index, expected]` for an option out of range.
     #[wasm_bindgen(constructor)]
-    pub fn new(url: JsValue, options: JsValue) -> Result<Session, JsValue> {
-        let options = read_options(&options)?;
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        url: JsValue,
+        min_delay_ms: Option<f64>,
+        max_delay_ms: Option<f64>,
+        factor: Option<f64>,
+        jitter: Option<String>,
+        max_retries: Option<f64>,
+        connect_timeout_ms: Option<f64>,
+        stable_after_ms: Option<f64>,
+        max_buffered_messages: Option<f64>,
+        max_buffered_bytes: Option<f64>,
+        heartbeat: bool,
+        heartbeat_interval_ms: Option<f64>,
+        heartbeat_message: Option<String>,
+        heartbeat_timeout_ms: Option<f64>,
+        protocols: Vec<String>,
+        binary_type: Option<String>,
+        insecure: Option<String>,
+        probe: Option<bool>,
+        fatal_codes: Option<Vec<f64>>,
+        log: Option<bool>,
+    ) -> Result<Session, JsValue> {
+        let options = Given {
+            min_delay_ms,
+            max_delay_ms,
+            factor,
+            jitter,
+            max_retries,
+            connect_timeout_ms,
+            stable_after_ms,
+            max_buffered_messages,
+            max_buffered_bytes,
+            heartbeat: heartbeat.then_some((
+                heartbeat_interval_ms,
+                heartbeat_message,
+                heartbeat_timeout_ms,
+            )),
+            protocols: Some(protocols),
+            binary_type,
+            insecure,
+            probe,
+            fatal_codes,
+            log,
+        }
+        .into_options()?;
         let url = if let Some(input) = url.as_string() {
             wsguard::browser::url::resolve_on_page(&input, options.insecure, options.log)
                 .map_err(|error| url_error(&error))?
-        } else if url.dyn_ref::<Function>().is_some() {
-            String::new()
         } else {
-            return Err(type_error(
-                &[
-                    "wsguard: the URL must be a string or a function returning one; got ",
-                    &describe(&url),
-                ]
-                .concat(),
-            ));
+            String::new()
         };
         let seed = {
             let high = (js_sys::Math::random() * 4_294_967_296.0) as u64;
@@ -128,14 +164,9 @@ impl Session {
 
     /// The URL a URL function gave for this attempt, resolved (and remembered as the attempt's
     /// URL); throws a `TypeError` or `SecurityError` for an unusable one.
-    pub fn resolve(&mut self, value: JsValue) -> Result<String, JsValue> {
-        let Some(input) = value.as_string() else {
-            return Err(type_error(
-                "wsguard: the URL function must return a string or a Promise of one",
-            ));
-        };
+    pub fn resolve(&mut self, input: &str) -> Result<String, JsValue> {
         let options = self.logic.machine().options();
-        let url = wsguard::browser::url::resolve_on_page(&input, options.insecure, options.log)
+        let url = wsguard::browser::url::resolve_on_page(input, options.insecure, options.log)
             .map_err(|error| url_error(&error))?;
         self.logic.set_url(url.clone());
         Ok(url)
@@ -211,41 +242,11 @@ impl Session {
             })
     }
 
-    /// Closes for good with `code` (1000, the default, or 3000–4999) and `reason`.
-    pub fn close(&mut self, now: f64, code: JsValue, reason: JsValue) -> Result<(), JsValue> {
-        let code = match code.as_f64() {
-            None if code.is_undefined() => 1000,
-            Some(number) if crate::errors::is_whole(number, 65535.0) => number as u16,
-            _ => {
-                let shown = match code.as_f64() {
-                    Some(number) => number_text(number),
-                    None => show(&code),
-                };
-                return Err(dom_exception(
-                    &[
-                        "wsguard: close() code must be 1000 or an integer in 3000-4999; got ",
-                        &shown,
-                    ]
-                    .concat(),
-                    "InvalidAccessError",
-                ));
-            }
-        };
-        let reason: String = match reason.as_string() {
-            Some(reason) => reason,
-            None if reason.is_undefined() => String::new(),
-            None => {
-                return Err(type_error(
-                    &[
-                        "wsguard: close() reason must be a string; got ",
-                        &describe(&reason),
-                    ]
-                    .concat(),
-                ))
-            }
-        };
+    /// Closes for good with `code` (1000 or 3000–4999) and `reason` (at most 123 UTF-8 bytes);
+    /// throws an `InvalidAccessError` or `SyntaxError` as a `WebSocket` would.
+    pub fn close(&mut self, now: f64, code: u16, reason: &str) -> Result<(), JsValue> {
         self.logic
-            .close(millis(now), code, &reason)
+            .close(millis(now), code, reason)
             .map_err(|error| match error {
                 CloseError::InvalidCode(_) => dom_exception(&error.message(), "InvalidAccessError"),
                 CloseError::ReasonTooLong { .. } => dom_exception(&error.message(), "SyntaxError"),
@@ -411,7 +412,7 @@ impl Session {
 
 /// The error for an unusable URL: `SecurityError` for an insecure URL refused by
 /// `insecure: "error"` (as the browser's own mixed-content check), `TypeError` otherwise.
-fn url_error(error: &UrlError) -> JsValue {
+pub fn url_error(error: &UrlError) -> JsValue {
     match error {
         UrlError::InsecureRefused { .. } => dom_exception(&error.message(), "SecurityError"),
         _ => type_error(&error.message()),

@@ -1,8 +1,6 @@
 // Which file of pkg/ a page should import to get wsguard as users do, and loading it in a page.
 //
-// The package's main entry is pkg/index.js when the build has one (it loads the WebAssembly on
-// import and guards calls on a freed WsGuard); older builds only have wasm-bindgen's
-// pkg/wsguard.js, whose default export init() must be awaited.
+// The package's main entry (its exports map's "."), which loads the WebAssembly on import.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,7 +8,7 @@ import { fileURLToPath } from "node:url";
 const pkgDir = join(fileURLToPath(new URL("../../..", import.meta.url)), "pkg");
 
 /**
- * The URL path of the package's main entry ("/pkg/index.js" or "/pkg/wsguard.js"). pkg/ may be
+ * The URL path of the package's main entry ("/pkg/index.js"). pkg/ may be
  * missing for a moment while another job rebuilds it: waits up to `timeoutMs` for it.
  */
 export async function packageEntry({ timeoutMs = 60_000 } = {}) {
@@ -18,8 +16,7 @@ export async function packageEntry({ timeoutMs = 60_000 } = {}) {
   for (;;) {
     try {
       const manifest = JSON.parse(readFileSync(join(pkgDir, "package.json"), "utf8"));
-      const main = manifest.exports?.["."]?.default ?? manifest.module ?? manifest.main;
-      const file = (main ?? "./wsguard.js").replace(/^\.\//, "");
+      const file = manifest.exports["."].default.replace(/^\.\//, "");
       if (existsSync(join(pkgDir, file)) && existsSync(join(pkgDir, "wsguard_bg.wasm"))) return `/pkg/${file}`;
     } catch {}
     if (Date.now() > deadline) throw new Error("pkg/ holds no complete build; run bash scripts/build.sh");
@@ -32,9 +29,7 @@ export function loadInPage(page, entry) {
   return page.evaluate(async (entry) => {
     for (let i = 0; ; i++) {
       try {
-        const module = await import(`${entry}?try=${i}`);
-        if (entry.endsWith("/wsguard.js")) await module.default();
-        window.wsguard = module;
+        window.wsguard = await import(`${entry}?try=${i}`);
         return entry;
       } catch (error) {
         if (i >= 20) throw error;
