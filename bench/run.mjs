@@ -231,7 +231,10 @@ async function main() {
     if (CASES.has("size")) {
       log("sizes");
       results.sizes = await measureSizes(benchDir, pkgDir);
-      results.twiggy = runTwiggy(join(pkgDir, "wsguard_bg.wasm"));
+      // The build keeps a copy with function names (target/wsguard_bg.named.wasm), the same
+      // code as the shipped one; without it, twiggy shows the shipped .wasm's unnamed items.
+      const named = join(root, "target/wsguard_bg.named.wasm");
+      results.twiggy = runTwiggy(existsSync(named) ? named : join(pkgDir, "wsguard_bg.wasm"));
       log(`  wsguard ${results.sizes.wsguardTotal} B gzip; twiggy: ${results.twiggy.text ? "ok" : results.twiggy.reason}`);
     }
 
