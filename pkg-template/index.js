@@ -7,19 +7,17 @@
 // - `new URL("./wsguard_bg.wasm", import.meta.url)` is the pattern bundlers recognise as an
 //   asset: they copy the .wasm into the build and rewrite the URL. Without a bundler it
 //   resolves next to this file.
+// - This module has no static import: it starts fetching the .wasm and loading raw.js at the same
+//   moment, instead of fetching the .wasm only once raw.js has arrived.
 // - Top-level await: importing this module finishes only once the WebAssembly is ready.
 // - "wsguard/raw" (raw.js) is the same API without the automatic load.
-import init from "./raw.js";
-
-export * from "./raw.js";
-// The default export stays init(): code written for the manual API
-// (`import init from "wsguard"; await init();`) keeps working, as a no-op.
-export { default } from "./raw.js";
-
 const wasmUrl = new URL("./wsguard_bg.wasm", import.meta.url);
+const wasm = fetch(wasmUrl);
+wasm.catch(() => {}); // reported by init() below, which awaits it
+const raw = await import("./raw.js");
 
 /** Settled once the WebAssembly is loaded; importing this module already waited for it. */
-export const ready = init({ module_or_path: wasmUrl }).catch((error) => {
+export const ready = raw.default({ module_or_path: wasm }).catch((error) => {
   const reason = String(error?.message ?? error);
   const advice = /Content[ -]Security[ -]Policy/i.test(reason)
     ? "The page's Content-Security-Policy forbids compiling WebAssembly: add 'wasm-unsafe-eval' " +
@@ -32,3 +30,8 @@ export const ready = init({ module_or_path: wasmUrl }).catch((error) => {
 });
 
 await ready;
+
+// raw.js's exports. The default export stays init(): code written for the manual API
+// (`import init from "wsguard"; await init();`) keeps working, as a no-op.
+export const { WsGuard, resolveUrl, classifyClose, debugCounts, initSync } = raw;
+export default raw.default;

@@ -3,7 +3,7 @@
 //
 //   node scripts/size.mjs [pkgDir] [--ceiling=N]   (pkgDir defaults to pkg/ at the repository root)
 //
-// Walks the module graph from <pkgDir>/index.js: every static `import … from "./x"`,
+// Walks the module graph from <pkgDir>/index.js: every `import … from "./x"`, `import("./x")`,
 // `import "./x"` and `export … from "./x"` with a relative specifier, recursively (so
 // wasm-bindgen's snippets/ files too), and every `new URL("./x", import.meta.url)` asset such as
 // the .wasm. Each JS file is minified on its own with esbuild (transform, minify, format esm;
@@ -31,8 +31,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const gzip = (bytes) => gzipSync(bytes, { level: 9 }).length;
 
 /**
- * Relative specifiers of the static imports and re-exports of the ES module `file`, as esbuild
- * parses them (every import left external, so nothing is bundled or resolved).
+ * Relative specifiers of the imports and re-exports of the ES module `file` (static ones, and
+ * `import("./x")` with a literal specifier), as esbuild parses them (every import left
+ * external, so nothing is bundled or resolved).
  */
 async function staticImports(esbuild, file) {
   const result = await esbuild.build({
@@ -54,7 +55,7 @@ async function staticImports(esbuild, file) {
   });
   return Object.values(result.metafile.inputs)
     .flatMap((input) => input.imports)
-    .filter((i) => i.kind === "import-statement" && /^\.{1,2}\//.test(i.path))
+    .filter((i) => (i.kind === "import-statement" || i.kind === "dynamic-import") && /^\.{1,2}\//.test(i.path))
     .map((i) => i.path);
 }
 
