@@ -35,8 +35,7 @@
 //! assert!(backoff.delay(0, true, &mut rng) >= 5000);
 //! ```
 
-use super::machine::Millis;
-use super::options::Options;
+use super::time::Millis;
 
 /// The least delay after a close with 1012 or 1013, unless `maxDelayMs` is shorter.
 ///
@@ -56,12 +55,6 @@ pub fn is_retry_later(code: u16) -> bool {
 }
 
 /// How a delay is drawn below its ceiling.
-///
-/// ```
-/// use wsguard::core::backoff::Jitter;
-/// assert_eq!(Jitter::parse("equal"), Some(Jitter::Equal));
-/// assert_eq!(Jitter::default(), Jitter::Full);
-/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Jitter {
     /// Uniform in `[0, ceiling]`: spreads a crowd the most (the default).
@@ -144,7 +137,9 @@ impl Rng {
     }
 }
 
-/// The backoff parameters taken from [`Options`].
+/// The backoff parameters: `minDelayMs`, `maxDelayMs`, `factor` and `jitter`. Made from the
+/// options with `Backoff::new(&options)` (written with the options, in `options.rs`, so that
+/// this module knows nothing of them).
 ///
 /// ```
 /// use wsguard::core::backoff::Backoff;
@@ -161,19 +156,18 @@ pub struct Backoff {
 }
 
 impl Backoff {
-    /// The backoff of `options` (`minDelayMs`, `maxDelayMs`, `factor`, `jitter`).
-    ///
-    /// ```
-    /// use wsguard::core::backoff::Backoff;
-    /// use wsguard::core::options::Options;
-    /// assert_eq!(Backoff::new(&Options::default()).ceiling(10), 30_000);
-    /// ```
-    pub fn new(options: &Options) -> Self {
+    /// The backoff with these parameters (see [`Backoff::new`] for the one of the options).
+    pub(crate) fn with(
+        min_delay_ms: Millis,
+        max_delay_ms: Millis,
+        factor: f64,
+        jitter: Jitter,
+    ) -> Self {
         Self {
-            min_delay_ms: options.min_delay_ms,
-            max_delay_ms: options.max_delay_ms,
-            factor: options.factor,
-            jitter: options.jitter,
+            min_delay_ms,
+            max_delay_ms,
+            factor,
+            jitter,
         }
     }
 
@@ -251,5 +245,29 @@ fn powi(mut base: f64, mut exponent: u32) -> f64 {
             return result;
         }
         base *= base;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{powi, Jitter};
+
+    #[test]
+    fn jitter_names_and_the_default() {
+        assert_eq!(Jitter::parse("full"), Some(Jitter::Full));
+        assert_eq!(Jitter::parse("equal"), Some(Jitter::Equal));
+        assert_eq!(Jitter::parse("Full"), None);
+        assert_eq!(Jitter::default(), Jitter::Full);
+    }
+
+    #[test]
+    fn powi_is_repeated_multiplication() {
+        for base in [1.0, 1.5, 2.0, 3.0] {
+            let mut expected = 1.0;
+            for exponent in 0..20 {
+                assert_eq!(powi(base, exponent), expected, "{base}^{exponent}");
+                expected *= base;
+            }
+        }
     }
 }

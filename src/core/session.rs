@@ -32,114 +32,23 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::buffer::SendError;
-use super::diagnosis::{
-    classify, probe_url, should_probe, Diagnosis, Facts, Probe, ProbePlan, Streak,
-};
-use super::machine::{Action, CloseError, CloseInfo, Event, Machine, Millis, SocketId, State};
+use super::close::{CloseError, CloseInfo};
+use super::diagnosis::{Probe, Streak};
+use super::machine::{Event, Machine, State};
 use super::options::Options;
+use super::socket_id::SocketId;
+use super::time::Millis;
 
-/// What the driver must do now, in order.
-///
-/// ```
-/// use wsguard::core::machine::SocketId;
-/// use wsguard::core::session::SessionAction;
-/// let action = SessionAction::<u32>::Open { socket: SocketId::from_number(1) };
-/// if let SessionAction::Open { socket } = action {
-///     // resolve the attempt's URL, then open a socket tagged `socket`
-/// }
-/// ```
-#[derive(Debug, PartialEq, Eq)]
-pub enum SessionAction<M> {
-    /// Open a socket for this attempt (resolving its URL first), then report it with
-    /// [`Session::socket_opened`], or [`Session::open_failed`] if it cannot be created.
-    Open {
-        /// The id to tag its reports with.
-        socket: SocketId,
-    },
-    /// Ask the socket to close with this code and reason.
-    Close {
-        /// The socket.
-        socket: SocketId,
-        /// 1000 or 3000–4999.
-        code: u16,
-        /// At most 123 bytes.
-        reason: String,
-    },
-    /// Send a message on the open socket.
-    Send {
-        /// The socket.
-        socket: SocketId,
-        /// The message.
-        message: M,
-    },
-    /// Send the heartbeat message (`heartbeat.message` of the options).
-    SendHeartbeat {
-        /// The socket.
-        socket: SocketId,
-    },
-}
+mod diagnose;
+mod output;
+mod queue;
 
-/// What to deliver to the user, in order.
-///
-/// ```
-/// use wsguard::core::session::SessionEvent;
-/// let event = SessionEvent::<u32>::Open;
-/// if let SessionEvent::Diagnosis { diagnosis, warn } = event {
-///     if warn {
-///         // console.warn(diagnosis.console_text())
-///     }
-/// }
-/// ```
+pub use output::{SessionAction, SessionEvent};
+
+/// A socket's end with the facts of its attempt, taken when it ended: what its diagnosis
+/// needs, which the next attempt may change before the diagnosis is made.
 #[derive(Debug)]
-pub enum SessionEvent<M> {
-    /// A socket opened (the queue has already been flushed into it).
-    Open,
-    /// The socket reported an error, or (with what was thrown) no socket could be created.
-    Error(Option<M>),
-    /// A socket ended, or the client closed.
-    Close {
-        /// The close code: the browser's, or the one wsguard sent.
-        code: u16,
-        /// The close reason.
-        reason: String,
-        /// Whether the closing handshake completed.
-        was_clean: bool,
-        /// On the final close, the messages still queued, oldest first.
-        unsent: Option<Vec<M>>,
-    },
-    /// The state changed.
-    StateChange {
-        /// The state before ([`State::Idle`] is reported as connecting).
-        from: State,
-        /// The state now.
-        to: State,
-    },
-    /// A retry is scheduled.
-    Reconnecting {
-        /// The retry's number, from 1.
-        attempt: u32,
-        /// The delay before it.
-        delay_ms: Millis,
-    },
-    /// The diagnosis of the socket that just ended.
-    Diagnosis {
-        /// What happened and what to do.
-        diagnosis: Diagnosis,
-        /// Whether to print [`Diagnosis::console_text`] (once per failure streak and kind,
-        /// and only with `log` on).
-        warn: bool,
-    },
-    /// Not for the user: run the HTTPS probe against `origin` and report the result with
-    /// [`Session::probe_finished`]; the diagnosis waits for it.
-    Probe {
-        /// `https://host:port/`.
-        origin: String,
-    },
-}
-
-/// What a diagnosis needs that may change before it is made.
-#[derive(Debug)]
-struct Ended {
+struct ClosedAttempt {
     info: CloseInfo,
     url: String,
     mixed_content: bool,
@@ -149,13 +58,18 @@ struct Ended {
 /// An event waiting to be completed and delivered.
 #[derive(Debug)]
 enum Pending<M> {
-    Core(Event),
-    /// A socket ended, with the facts of its attempt as they were when it ended.
-    Ended(Ended),
+    /// An event of the machine, delivered (nearly) as it is.
+    Machine(Event),
+    /// A socket ended: its close event, then its diagnosis.
+    Close(ClosedAttempt),
+    /// An `error` event, with what was thrown if no socket could be created.
     Error(Option<M>),
+    /// The final close's leftovers, for the close event that follows.
     Unsent(Vec<M>),
-    Diagnose(Ended),
-    Probed(Ended, Probe),
+    /// A socket's diagnosis, after its close event.
+    Diagnose(ClosedAttempt),
+    /// A socket's diagnosis, with the probe's result it waited for.
+    Probed(ClosedAttempt, Probe),
 }
 
 /// A client's logic: the machine, the event queue and the diagnosis.
@@ -174,7 +88,7 @@ pub struct Session<M> {
     /// Why the last attempt failed before a socket existed, if it did.
     open_error: Option<String>,
     /// The diagnoses waiting for a probe, with the probe's origin, oldest first.
-    probing: Vec<(String, Ended)>,
+    probing: Vec<(String, ClosedAttempt)>,
     /// The last inbound time reported to the machine.
     inbound: Option<Millis>,
 }
@@ -467,27 +381,6 @@ impl<M> Session<M> {
         self.machine.handle_visible(now);
     }
 
-    /// The HTTPS probe against `origin` answered: the diagnoses that waited for it are queued.
-    ///
-    /// ```
-    /// # let mut session: wsguard::core::session::Session<u32> =
-    /// #     wsguard::core::session::Session::new(Default::default(), 1, false, "ws://h/ws".into());
-    /// # session.start(0, true);
-    /// session.probe_finished("https://h/", wsguard::core::diagnosis::Probe::TlsOk);
-    /// ```
-    pub fn probe_finished(&mut self, origin: &str, result: Probe) {
-        self.streak.record_probe(origin, result);
-        let mut index = 0;
-        while index < self.probing.len() {
-            if self.probing[index].0 == origin {
-                let (_, ended) = self.probing.remove(index);
-                self.events.push_back(Pending::Probed(ended, result));
-            } else {
-                index += 1;
-            }
-        }
-    }
-
     /// When the timer must fire next, if at all.
     ///
     /// ```
@@ -499,171 +392,9 @@ impl<M> Session<M> {
         self.machine.poll_timeout()
     }
 
-    /// The next thing to do to sockets; events move to the event queue on the way.
-    ///
-    /// ```
-    /// # let mut session: wsguard::core::session::Session<u32> =
-    /// #     wsguard::core::session::Session::new(Default::default(), 1, false, "ws://h/ws".into());
-    /// # session.start(0, true);
-    /// while let Some(action) = session.poll_action() {
-    ///     // carry it out
-    /// }
-    /// ```
-    pub fn poll_action(&mut self) -> Option<SessionAction<M>> {
-        loop {
-            match self.machine.poll_action()? {
-                Action::OpenSocket { socket, .. } => return Some(SessionAction::Open { socket }),
-                Action::CloseSocket {
-                    socket,
-                    code,
-                    reason,
-                } => {
-                    return Some(SessionAction::Close {
-                        socket,
-                        code,
-                        reason,
-                    })
-                }
-                Action::Send { socket, message } => {
-                    return Some(SessionAction::Send { socket, message })
-                }
-                Action::SendHeartbeat { socket } => {
-                    return Some(SessionAction::SendHeartbeat { socket })
-                }
-                // The attempt's facts are taken now: a listener of an earlier event may start
-                // the next attempt before this close is delivered.
-                Action::Emit(Event::Close(info)) => self.events.push_back(Pending::Ended(Ended {
-                    info,
-                    url: self.url.clone(),
-                    mixed_content: self.mixed_content,
-                    open_error: self.open_error.clone(),
-                })),
-                Action::Emit(event) => self.events.push_back(Pending::Core(event)),
-                Action::Unsent(messages) => self.events.push_back(Pending::Unsent(messages)),
-            }
-        }
-    }
-
-    /// The next event to deliver, completed now; `online` is `navigator.onLine` at this moment.
-    /// Drain [`poll_action`](Self::poll_action) first.
-    ///
-    /// ```
-    /// # let mut session: wsguard::core::session::Session<u32> =
-    /// #     wsguard::core::session::Session::new(Default::default(), 1, false, "ws://h/ws".into());
-    /// # session.start(0, true);
-    /// while let Some(event) = session.poll_event(true) {
-    ///     // dispatch it
-    /// }
-    /// ```
-    pub fn poll_event(&mut self, online: bool) -> Option<SessionEvent<M>> {
-        loop {
-            let event = match self.events.pop_front()? {
-                Pending::Error(thrown) => SessionEvent::Error(thrown),
-                Pending::Unsent(messages) => {
-                    self.unsent = Some(messages);
-                    continue;
-                }
-                Pending::Core(Event::Open { .. }) => {
-                    self.streak.opened();
-                    SessionEvent::Open
-                }
-                // The machine starts `Idle`, which is already reported as connecting.
-                Pending::Core(Event::StateChange {
-                    from: State::Idle,
-                    to: State::Connecting,
-                }) => continue,
-                Pending::Core(Event::StateChange { from, to }) => SessionEvent::StateChange {
-                    from: if from == State::Idle {
-                        State::Connecting
-                    } else {
-                        from
-                    },
-                    to,
-                },
-                // A `close()` from an earlier listener made this retry moot.
-                Pending::Core(Event::Reconnecting { .. }) if self.is_closing() => continue,
-                Pending::Core(Event::Reconnecting { attempt, delay_ms }) => {
-                    SessionEvent::Reconnecting { attempt, delay_ms }
-                }
-                Pending::Ended(ended) => {
-                    let event = SessionEvent::Close {
-                        code: ended.info.code,
-                        reason: ended.info.reason.clone(),
-                        was_clean: ended.info.was_clean,
-                        unsent: self.unsent.take(),
-                    };
-                    self.events.push_front(Pending::Diagnose(ended));
-                    event
-                }
-                // Emitted as `Ended` by `poll_action`.
-                Pending::Core(Event::Close(_)) => continue,
-                Pending::Diagnose(ended) => match self.diagnose(ended, online) {
-                    Some(event) => event,
-                    None => continue,
-                },
-                Pending::Probed(ended, probe) => self.classify(&ended, probe, online),
-            };
-            return Some(event);
-        }
-    }
-
     /// Whether the client was closed for good (`close()`), perhaps by a listener of an event
     /// still being delivered.
     fn is_closing(&self) -> bool {
         matches!(self.machine.state(), State::Closing | State::Closed)
-    }
-
-    /// The diagnosis of an ended socket, or the probe it waits for.
-    fn diagnose(&mut self, ended: Ended, online: bool) -> Option<SessionEvent<M>> {
-        let facts = self.facts(&ended, Probe::Skipped, online);
-        let enabled = self.machine.options().probe;
-        // A failure while this origin's probe is still out waits for its answer, so that the
-        // streak is diagnosed with one result throughout.
-        let waiting = probe_url(&ended.url)
-            .filter(|origin| self.probing.iter().any(|(probed, _)| probed == origin))
-            .filter(|_| should_probe(&facts, enabled));
-        if let Some(origin) = waiting {
-            self.probing.push((origin, ended));
-            return None;
-        }
-        match self.streak.plan_probe(&facts, enabled) {
-            ProbePlan::Skip => Some(self.classify(&ended, Probe::Skipped, online)),
-            ProbePlan::Reuse(result) => Some(self.classify(&ended, result, online)),
-            ProbePlan::Run(origin) => {
-                self.probing.push((origin.clone(), ended));
-                Some(SessionEvent::Probe { origin })
-            }
-        }
-    }
-
-    /// The diagnosis event; a `close()` made since the socket ended (by a listener, or while
-    /// the probe ran) means that no retry follows after all.
-    fn classify(&mut self, ended: &Ended, probe: Probe, online: bool) -> SessionEvent<M> {
-        let mut info = ended.info.clone();
-        if self.is_closing() {
-            info.will_retry = false;
-            info.retry_in_ms = None;
-        }
-        let facts = Facts {
-            close: &info,
-            ..self.facts(ended, probe, online)
-        };
-        let diagnosis = classify(&facts);
-        let warn = self.streak.observe(&diagnosis, self.machine.options().log);
-        SessionEvent::Diagnosis { diagnosis, warn }
-    }
-
-    /// What the classifier needs to know about an ended socket.
-    fn facts<'a>(&self, ended: &'a Ended, probe: Probe, online: bool) -> Facts<'a> {
-        Facts {
-            page_secure: self.page_secure,
-            mixed_content: ended.mixed_content,
-            online,
-            probe,
-            heartbeat: self.machine.options().heartbeat.is_some(),
-            previous_idle_ms: self.streak.previous_idle_ms(),
-            open_error: ended.open_error.as_deref(),
-            ..Facts::new(&ended.info, &ended.url)
-        }
     }
 }

@@ -1,14 +1,9 @@
 //! The idle-timeout rules: a drop after a silence that matches a common proxy or
 //! load-balancer idle limit, or the previous drop's silence.
 
-use crate::core::machine::Millis;
+use crate::core::time::Millis;
 
 /// A documented default idle limit of a proxy, load balancer or platform.
-///
-/// ```
-/// use wsguard::core::diagnosis::COMMON_IDLE_LIMITS;
-/// assert!(COMMON_IDLE_LIMITS.iter().any(|l| l.ms == 60_000));
-/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct IdleLimit {
     /// The limit, in milliseconds.
@@ -111,4 +106,18 @@ pub fn matches_previous_idle(idle_ms: Millis, previous_ms: Millis) -> bool {
     idle_ms >= REPEAT_MIN_IDLE_MS
         && previous_ms >= REPEAT_MIN_IDLE_MS
         && idle_ms.abs_diff(previous_ms) <= tolerance
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{matches_common_idle_limit, COMMON_IDLE_LIMITS};
+    use crate::core::options::Heartbeat;
+
+    #[test]
+    fn the_default_heartbeat_speaks_before_any_common_idle_limit() {
+        let heartbeat = Heartbeat::default();
+        let shortest = COMMON_IDLE_LIMITS[0].ms;
+        assert!(heartbeat.interval_ms + heartbeat.timeout_ms < shortest);
+        assert!(matches_common_idle_limit(heartbeat.interval_ms).is_none());
+    }
 }

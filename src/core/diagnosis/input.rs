@@ -2,8 +2,11 @@
 
 use alloc::string::String;
 
-use super::{classify, is_wss, Diagnosis, Facts, Probe};
-use crate::core::machine::{CloseCause, CloseInfo, Millis};
+use super::classify::classify;
+use super::facts::{is_wss, Facts, Probe};
+use super::report::Diagnosis;
+use crate::core::close::{CloseCause, CloseInfo};
+use crate::core::time::Millis;
 
 /// What a page can observe about a close on its own socket: the input of the JS
 /// `classifyClose(...)`, which fills it from an object (a `CloseEvent`'s own `code`, `reason`

@@ -9,8 +9,9 @@
 
 use alloc::string::String;
 
-use super::{Facts, Probe};
-use crate::core::machine::{CloseCause, Millis};
+use super::facts::{Facts, Probe};
+use crate::core::close::CloseCause;
+use crate::core::time::Millis;
 
 /// The browser's own limit on a `wss:` opening handshake (Chromium: 30 s).
 const BROWSER_WSS_HANDSHAKE_MS: Millis = 30_000;
@@ -51,7 +52,7 @@ pub fn reached_browser_handshake_limit(wss: bool, lifetime_ms: Millis) -> bool {
 ///
 /// ```
 /// use wsguard::core::diagnosis::{should_probe, Facts};
-/// use wsguard::core::machine::{CloseCause, CloseInfo};
+/// use wsguard::core::close::{CloseCause, CloseInfo};
 /// let close = CloseInfo {
 ///     socket: None, code: 1006, reason: String::new(), was_clean: false,
 ///     cause: CloseCause::Socket, was_open: false, open_for_ms: 0, idle_for_ms: 0,

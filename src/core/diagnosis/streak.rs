@@ -4,16 +4,13 @@
 
 use alloc::string::String;
 
-use super::{probe_url, should_probe, Diagnosis, Facts, Kind, Probe};
-use crate::core::machine::Millis;
+use super::facts::{Facts, Probe};
+use super::kind::Kind;
+use super::probe::{probe_url, should_probe};
+use super::report::Diagnosis;
+use crate::core::time::Millis;
 
 /// What to do about the TLS probe for one close (see [`Streak::plan_probe`]).
-///
-/// ```
-/// use wsguard::core::diagnosis::{Probe, ProbePlan};
-/// let plan = ProbePlan::Reuse(Probe::TlsOk);
-/// assert!(matches!(plan, ProbePlan::Reuse(Probe::TlsOk)));
-/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ProbePlan {
     /// Fetch this URL (see [`probe_url`]), then call [`Streak::record_probe`] and classify
@@ -58,11 +55,6 @@ pub struct Streak {
 
 impl Streak {
     /// No streak, no probe, no previous drop.
-    ///
-    /// ```
-    /// use wsguard::core::diagnosis::Streak;
-    /// assert!(!Streak::new().probed());
-    /// ```
     pub fn new() -> Self {
         Self::default()
     }
@@ -112,7 +104,7 @@ impl Streak {
     ///
     /// ```
     /// use wsguard::core::diagnosis::{Facts, Probe, ProbePlan, Streak};
-    /// use wsguard::core::machine::{CloseCause, CloseInfo};
+    /// use wsguard::core::close::{CloseCause, CloseInfo};
     /// let close = CloseInfo {
     ///     socket: None, code: 1006, reason: String::new(), was_clean: false,
     ///     cause: CloseCause::Socket, was_open: false, open_for_ms: 0, idle_for_ms: 0,

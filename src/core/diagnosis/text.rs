@@ -5,8 +5,8 @@
 use alloc::string::String;
 
 use super::idle::IdleLimit;
-use crate::core::machine::Millis;
 use crate::core::text::push_decimal;
+use crate::core::time::Millis;
 
 /// An advice, in pieces that are joined end to end.
 pub(super) type Advice = &'static [&'static str];

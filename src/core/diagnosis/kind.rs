@@ -1,0 +1,110 @@
+//! The kinds of close a diagnosis tells apart.
+
+/// What went wrong (or did not): the class of a close, named in JS by its stable kebab-case
+/// name ([`Kind::as_str`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Kind {
+    /// `mixed-content`: a `ws://` socket from an HTTPS page, blocked by the browser (a
+    /// synchronous `SecurityError`) or refused by `insecure: "error"`. Never a loopback host.
+    MixedContent,
+    /// `certificate`: a `wss://` handshake failed and the TLS probe failed or was not made:
+    /// an untrusted, expired or wrong-name certificate, or nothing answering at that address.
+    Certificate,
+    /// `handshake-rejected`: TLS works (the probe resolved) but the server or a proxy did not
+    /// accept the upgrade (a 400/401/403/404/502 answer, a bad `Sec-WebSocket-Accept`, no
+    /// sub-protocol selected).
+    HandshakeRejected,
+    /// `unreachable`: a `ws://` handshake failed (refused, reset, name not resolved, or the
+    /// upgrade refused), or the browser refused to create the socket at all.
+    Unreachable,
+    /// `timeout`: the handshake took too long (our `connectTimeoutMs`, or the browser's own
+    /// ~30 s `wss:` / ~240 s `ws:` limit).
+    Timeout,
+    /// `connection-lost`: an open connection dropped without a close frame (or our heartbeat
+    /// found it dead).
+    ConnectionLost,
+    /// `idle-timeout`: an open connection without heartbeat dropped after a silence that
+    /// matches a common proxy idle limit, or the previous drop's silence.
+    IdleTimeout,
+    /// `server-closed`: the server sent a close frame; the code says why.
+    ServerClosed,
+    /// `protocol-error`: the browser failed an open connection (`error`, then 1006), for
+    /// example on an invalid UTF-8 text frame.
+    ProtocolError,
+    /// `offline`: the browser reports no network.
+    Offline,
+    /// `normal`: the application closed or replaced the connection itself.
+    Normal,
+}
+
+impl Kind {
+    /// The stable name used in JS (`diagnosis.kind`) and on the console.
+    ///
+    /// ```
+    /// use wsguard::core::diagnosis::Kind;
+    /// assert_eq!(Kind::MixedContent.as_str(), "mixed-content");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::MixedContent => "mixed-content",
+            Self::Certificate => "certificate",
+            Self::HandshakeRejected => "handshake-rejected",
+            Self::Unreachable => "unreachable",
+            Self::Timeout => "timeout",
+            Self::ConnectionLost => "connection-lost",
+            Self::IdleTimeout => "idle-timeout",
+            Self::ServerClosed => "server-closed",
+            Self::ProtocolError => "protocol-error",
+            Self::Offline => "offline",
+            Self::Normal => "normal",
+        }
+    }
+
+    /// A bit of its own, for small sets of kinds.
+    pub(super) fn bit(self) -> u16 {
+        1 << (self as u16)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Kind;
+
+    const ALL: [Kind; 11] = [
+        Kind::MixedContent,
+        Kind::Certificate,
+        Kind::HandshakeRejected,
+        Kind::Unreachable,
+        Kind::Timeout,
+        Kind::ConnectionLost,
+        Kind::IdleTimeout,
+        Kind::ServerClosed,
+        Kind::ProtocolError,
+        Kind::Offline,
+        Kind::Normal,
+    ];
+
+    #[test]
+    fn kind_names_are_distinct_kebab_case() {
+        for (i, kind) in ALL.iter().enumerate() {
+            let name = kind.as_str();
+            assert!(
+                name.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'),
+                "{name}"
+            );
+            assert!(ALL[..i].iter().all(|k| k.as_str() != name), "{name} twice");
+        }
+    }
+
+    #[test]
+    fn every_kind_has_a_bit_of_its_own() {
+        let mut seen = 0u16;
+        for kind in ALL {
+            let bit = kind.bit();
+            assert_eq!(bit.count_ones(), 1, "{kind:?}");
+            assert_eq!(seen & bit, 0, "{kind:?} shares a bit");
+            seen |= bit;
+        }
+    }
+}

@@ -1,0 +1,6 @@
+//! Time as the core sees it: whole milliseconds on the driver's monotonic clock
+//! (`performance.now()` in the browser). The core never reads a clock: every input comes with
+//! the time.
+
+/// A point in time or a duration, in milliseconds.
+pub type Millis = u64;
