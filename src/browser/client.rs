@@ -27,115 +27,19 @@
 
 use alloc::rc::Rc;
 use alloc::string::String;
-use alloc::vec::Vec;
 
-use js_sys::Function;
 use wasm_bindgen::JsValue;
 use web_sys::WebSocket;
 
-use super::driver::{Dispatch, Shared};
-use super::payload;
+use super::driver::{Dispatch, Driver};
+use super::payload::Payload;
 use crate::core::buffer::SendError;
-use crate::core::diagnosis::Diagnosis;
-use crate::core::machine::{CloseError, Millis, State};
+use crate::core::machine::{CloseError, State};
 use crate::core::options::{BinaryType, Options};
 use crate::core::url::UrlError;
 
-/// Where each attempt's URL comes from.
-///
-/// ```no_run
-/// use wsguard::browser::client::UrlSource;
-/// let fixed = UrlSource::Fixed("wss://api.example/ws".into());
-/// ```
-#[derive(Debug)]
-pub enum UrlSource {
-    /// A URL resolved once, when the client is created.
-    Fixed(String),
-    /// A function called before every attempt; it returns a URL or a `Promise` of one (for
-    /// example with a fresh token in the query).
-    Function(Function),
-}
-
-/// What a client reports, in order. Events caused by the browser (a socket event, a timer, the
-/// network) are delivered at once; events caused by a call on the client are delivered from a
-/// microtask, so that code right after the call can still prepare for them.
-///
-/// ```no_run
-/// use wsguard::browser::client::ClientEvent;
-/// # let event: ClientEvent = unimplemented!();
-/// if let ClientEvent::Reconnecting { attempt, delay_ms } = event {
-///     web_sys::console::log_2(&attempt.into(), &(delay_ms as f64).into());
-/// }
-/// ```
-pub enum ClientEvent {
-    /// A socket opened (the queue has already been flushed into it).
-    Open,
-    /// The socket reported an error, or (with what was thrown) no socket could be created.
-    Error(Option<JsValue>),
-    /// A socket ended, or the client closed.
-    Close(CloseReport),
-    /// The state changed.
-    StateChange {
-        /// The state before.
-        from: State,
-        /// The state now.
-        to: State,
-    },
-    /// A retry is scheduled.
-    Reconnecting {
-        /// The retry's number, from 1.
-        attempt: u32,
-        /// The delay before it.
-        delay_ms: Millis,
-    },
-    /// What the last close most likely means, and what to do about it.
-    Diagnosis(Diagnosis),
-}
-
-/// A socket's end, as reported by [`ClientEvent::Close`].
-///
-/// ```no_run
-/// # let report: wsguard::browser::client::CloseReport = unimplemented!();
-/// let final_close_with_leftovers = report.unsent.as_ref().is_some_and(|u| !u.is_empty());
-/// ```
-pub struct CloseReport {
-    /// The close code: the browser's, or the one wsguard sent.
-    pub code: u16,
-    /// The close reason.
-    pub reason: String,
-    /// Whether the closing handshake completed.
-    pub was_clean: bool,
-    /// On the final close, the messages still queued, oldest first.
-    pub unsent: Option<Vec<JsValue>>,
-}
-
-/// Receives what a [`Client`] reports. Every method may call back into the client: no state of
-/// the client is borrowed while it runs.
-///
-/// ```no_run
-/// use wsguard::browser::client::{ClientEvent, Observer};
-/// struct Ignore;
-/// impl Observer for Ignore {
-///     fn event(&self, _event: ClientEvent) {}
-/// }
-/// ```
-pub trait Observer {
-    /// One event, in order.
-    fn event(&self, event: ClientEvent);
-
-    /// The live socket changed: a new one was created (`Some`, before it can deliver anything),
-    /// or the current one is being let go (`None`, before it is closed). Attach and detach
-    /// `message` listeners here.
-    fn socket_changed(&self, socket: Option<&WebSocket>) {
-        let _ = socket;
-    }
-
-    /// The socket that `send` may use directly changed: `Some` while the client is open (its
-    /// queue is then empty), `None` otherwise.
-    fn sendable_changed(&self, socket: Option<&WebSocket>) {
-        let _ = socket;
-    }
-}
+pub use super::events::{ClientEvent, CloseReport, Observer};
+pub use super::url::UrlSource;
 
 /// A reconnecting WebSocket client running in the browser.
 ///
@@ -152,7 +56,7 @@ pub trait Observer {
 /// client.close(1000, "done").unwrap();
 /// ```
 pub struct Client {
-    shared: Rc<Shared>,
+    driver: Rc<Driver>,
 }
 
 /// Why [`Client::send`] refused a message.
@@ -202,7 +106,7 @@ impl Client {
             source => source,
         };
         Ok(Self {
-            shared: Shared::start(url, options, observer),
+            driver: Driver::start(url, options, observer),
         })
     }
 
@@ -215,16 +119,16 @@ impl Client {
     /// assert!(client.send(&42.into()).is_err()); // not a sendable type
     /// ```
     pub fn send(&self, data: &JsValue) -> Result<(), SendFailure> {
-        let kind = payload::Kind::of(data).ok_or(SendFailure::NotSendable)?;
+        let payload = Payload::of(data).ok_or(SendFailure::NotSendable)?;
         // The size only matters when the message is queued; reading it calls into JS, so it
         // happens before the session is borrowed.
         let size = if self.state() == State::Open {
             0
         } else {
-            kind.byte_size(data)
+            payload.byte_size(data)
         };
         let mut result = Ok(());
-        self.shared.input(Dispatch::Later, |session, now| {
+        self.driver.input(Dispatch::Later, |session, now| {
             result = session.send(now, data.clone(), size);
         });
         result.map_err(SendFailure::Refused)
@@ -238,7 +142,7 @@ impl Client {
     /// ```
     pub fn close(&self, code: u16, reason: &str) -> Result<(), CloseError> {
         let mut result = Ok(());
-        self.shared.input(Dispatch::Later, |session, now| {
+        self.driver.input(Dispatch::Later, |session, now| {
             result = session.close(now, code, reason);
         });
         result
@@ -252,7 +156,7 @@ impl Client {
     /// client.reconnect();
     /// ```
     pub fn reconnect(&self) {
-        self.shared
+        self.driver
             .input(Dispatch::Later, |session, now| session.reconnect(now));
     }
 
@@ -263,7 +167,7 @@ impl Client {
     /// web_sys::console::log_1(&client.state().as_str().into());
     /// ```
     pub fn state(&self) -> State {
-        self.shared.driver().session.machine().state()
+        self.driver.state().session.machine().state()
     }
 
     /// How many retries since the last stable connection (0 on the first attempt).
@@ -273,7 +177,7 @@ impl Client {
     /// assert_eq!(client.retries(), 0);
     /// ```
     pub fn retries(&self) -> u32 {
-        self.shared.driver().session.machine().retries()
+        self.driver.state().session.machine().retries()
     }
 
     /// The URL of the current or last attempt (empty before a URL function first returned).
@@ -283,7 +187,7 @@ impl Client {
     /// assert!(client.url().starts_with("ws"));
     /// ```
     pub fn url(&self) -> String {
-        self.shared.driver().session.url().into()
+        self.driver.state().session.url().into()
     }
 
     /// The browser socket of the current attempt, if one is alive.
@@ -293,7 +197,7 @@ impl Client {
     /// let protocol = client.socket().map(|s| s.protocol()).unwrap_or_default();
     /// ```
     pub fn socket(&self) -> Option<WebSocket> {
-        self.shared.socket()
+        self.driver.socket()
     }
 
     /// Bytes waiting in the queue (UTF-8 length of strings, byte length of binary data); the
@@ -304,7 +208,7 @@ impl Client {
     /// assert_eq!(client.queued_bytes(), 0);
     /// ```
     pub fn queued_bytes(&self) -> u64 {
-        self.shared.driver().session.machine().buffered_bytes()
+        self.driver.state().session.machine().buffered_bytes()
     }
 
     /// The `binaryType` for binary messages, on this socket and every later one.
@@ -314,7 +218,7 @@ impl Client {
     /// assert_eq!(client.binary_type().as_str(), "blob");
     /// ```
     pub fn binary_type(&self) -> BinaryType {
-        self.shared.driver().binary_type
+        self.driver.state().binary_type
     }
 
     /// Sets the `binaryType` for the current socket and every later one.
@@ -324,12 +228,12 @@ impl Client {
     /// client.set_binary_type(wsguard::core::options::BinaryType::ArrayBuffer);
     /// ```
     pub fn set_binary_type(&self, binary_type: BinaryType) {
-        self.shared.set_binary_type(binary_type);
+        self.driver.set_binary_type(binary_type);
     }
 }
 
 impl Drop for Client {
     fn drop(&mut self) {
-        self.shared.release();
+        self.driver.release();
     }
 }

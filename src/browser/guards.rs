@@ -17,7 +17,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Event, EventTarget};
 
 use super::js;
-use super::tally::{Tally, What};
+use super::tally::{Counted, Tally};
 
 /// An event listener, removed when dropped.
 ///
@@ -56,7 +56,7 @@ impl Listener {
             target: target.clone(),
             event_type,
             callback,
-            _tally: Tally::new(What::Listener),
+            _tally: Tally::new(Counted::Listener),
         }
     }
 }
@@ -103,7 +103,7 @@ impl Timer {
         Self {
             id,
             _callback: callback,
-            _tally: Tally::new(What::Timer),
+            _tally: Tally::new(Counted::Timer),
         }
     }
 }

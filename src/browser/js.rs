@@ -57,6 +57,17 @@ pub fn now() -> Millis {
     performance_now().unwrap_or_else(|_| js_sys::Date::now()) as Millis
 }
 
+/// A seed for a random source, from two calls of `Math.random`.
+///
+/// ```no_run
+/// let seed = wsguard::browser::js::random_seed();
+/// ```
+pub fn random_seed() -> u64 {
+    let high = (js_sys::Math::random() * 4_294_967_296.0) as u64;
+    let low = (js_sys::Math::random() * 4_294_967_296.0) as u64;
+    (high << 32) | low
+}
+
 /// The message of a thrown value: an `Error`'s `message`, a string as it is.
 ///
 /// ```no_run

@@ -1,7 +1,8 @@
 //! The browser driver (`wasm32` only): runs the [`core`](crate::core) with `web_sys`.
 //!
-//! [`client::Client`] is the reconnecting WebSocket and `driver` its loop, a thin driver over
-//! the sans-IO [`Session`](crate::core::session::Session); the other modules are its parts:
+//! [`client::Client`] is the reconnecting WebSocket, [`events`] what it reports to its
+//! observer, and `driver` its loop, a thin driver over the sans-IO
+//! [`Session`](crate::core::session::Session); the other modules are its parts:
 //! the socket and its listeners, the RAII guards for listeners and timers, the page's network
 //! and visibility, the HTTPS probe, payload sizes, URL resolution on the page, the few global
 //! JavaScript functions it calls, and live counts for leak tests.
@@ -20,6 +21,7 @@
 pub mod client;
 pub(crate) mod driver;
 pub mod environment;
+pub mod events;
 pub mod guards;
 pub mod js;
 pub mod payload;

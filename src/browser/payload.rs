@@ -2,10 +2,10 @@
 //! value without copying it into WASM memory.
 //!
 //! ```no_run
-//! use wsguard::browser::payload::Kind;
+//! use wsguard::browser::payload::Payload;
 //! let data = wasm_bindgen::JsValue::from_str("héllo");
-//! let kind = Kind::of(&data).unwrap();
-//! assert_eq!(kind.byte_size(&data), 6);
+//! let payload = Payload::of(&data).unwrap();
+//! assert_eq!(payload.byte_size(&data), 6);
 //! ```
 
 use js_sys::{ArrayBuffer, Uint8Array};
@@ -37,14 +37,14 @@ extern "C" {
     fn byte_length(this: &ByteLength) -> f64;
 }
 
-/// The kinds of value a WebSocket can send.
+/// A value a WebSocket can send, by its kind.
 ///
 /// ```no_run
-/// use wsguard::browser::payload::Kind;
-/// assert_eq!(Kind::of(&42.into()), None);
+/// use wsguard::browser::payload::Payload;
+/// assert_eq!(Payload::of(&42.into()), None);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
+pub enum Payload {
     /// A string, sent as a text frame.
     Text,
     /// An `ArrayBuffer` or an `ArrayBufferView` (typed array, `DataView`).
@@ -53,12 +53,12 @@ pub enum Kind {
     Blob,
 }
 
-impl Kind {
+impl Payload {
     /// The kind of `data`, or `None` if a WebSocket cannot send it as it is.
     ///
     /// ```no_run
-    /// use wsguard::browser::payload::Kind;
-    /// assert_eq!(Kind::of(&"hi".into()), Some(Kind::Text));
+    /// use wsguard::browser::payload::Payload;
+    /// assert_eq!(Payload::of(&"hi".into()), Some(Payload::Text));
     /// ```
     pub fn of(data: &JsValue) -> Option<Self> {
         if data.is_string() {
@@ -75,9 +75,9 @@ impl Kind {
     /// The bytes `data` (of this kind) puts on the wire: UTF-8 length for text.
     ///
     /// ```no_run
-    /// use wsguard::browser::payload::Kind;
+    /// use wsguard::browser::payload::Payload;
     /// let data = js_sys::ArrayBuffer::new(16).into();
-    /// assert_eq!(Kind::Bytes.byte_size(&data), 16);
+    /// assert_eq!(Payload::Bytes.byte_size(&data), 16);
     /// ```
     pub fn byte_size(self, data: &JsValue) -> u64 {
         let size = match self {

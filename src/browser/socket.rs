@@ -26,7 +26,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{BinaryType as WebBinaryType, CloseEvent, WebSocket};
 
 use super::guards::Listener;
-use super::tally::{Tally, What};
+use super::tally::{Counted, Tally};
 use crate::core::options::BinaryType;
 
 #[wasm_bindgen(module = "/src/browser/helpers.js")]
@@ -146,7 +146,7 @@ impl LiveSocket {
             inbound: Inbound::new(&socket),
             socket,
             listeners: Some(listeners),
-            _tally: Tally::new(What::Socket),
+            _tally: Tally::new(Counted::Socket),
         };
         live.handle().set_binary_type(binary_type);
         Ok(live)

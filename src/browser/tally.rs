@@ -48,13 +48,13 @@ pub fn counts() -> Counts {
 
 /// What a [`Tally`] counts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum What {
+pub(crate) enum Counted {
     Listener,
     Timer,
     Socket,
 }
 
-impl What {
+impl Counted {
     fn counter(self) -> &'static AtomicU32 {
         match self {
             Self::Listener => &LISTENERS,
@@ -66,10 +66,10 @@ impl What {
 
 /// One counted thing: +1 while it lives.
 #[derive(Debug)]
-pub(crate) struct Tally(What);
+pub(crate) struct Tally(Counted);
 
 impl Tally {
-    pub(crate) fn new(what: What) -> Self {
+    pub(crate) fn new(what: Counted) -> Self {
         what.counter().fetch_add(1, Ordering::Relaxed);
         Self(what)
     }

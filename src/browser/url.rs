@@ -1,4 +1,5 @@
-//! URL resolution on the current page, with the browser's own URL parser.
+//! Where each attempt's URL comes from ([`UrlSource`]), and URL resolution on the current
+//! page with the browser's own URL parser.
 //!
 //! ```no_run
 //! use wsguard::core::url::Insecure;
@@ -10,9 +11,25 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::RefCell;
 
+use js_sys::Function;
 use wasm_bindgen::JsCast;
 
 use crate::core::url::{redact, resolve, Insecure, Page, UrlError, UrlParser};
+
+/// Where each attempt's URL comes from.
+///
+/// ```no_run
+/// use wsguard::browser::client::UrlSource;
+/// let fixed = UrlSource::Fixed("wss://api.example/ws".into());
+/// ```
+#[derive(Debug)]
+pub enum UrlSource {
+    /// A URL resolved once, when the client is created.
+    Fixed(String),
+    /// A function called before every attempt; it returns a URL or a `Promise` of one (for
+    /// example with a fresh token in the query).
+    Function(Function),
+}
 
 /// The browser's WHATWG URL parser, `new URL(input, base)`.
 struct BrowserParser;

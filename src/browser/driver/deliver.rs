@@ -1,0 +1,101 @@
+//! Delivering the session's events to the observer, in order: at once for an input from the
+//! browser, from a microtask for a call on the client; and the HTTPS probe an event asks for.
+
+use alloc::rc::Rc;
+use alloc::string::String;
+
+use wasm_bindgen::JsValue;
+
+use super::Driver;
+use crate::browser::environment;
+use crate::browser::events::{ClientEvent, CloseReport};
+use crate::browser::js::{self, Settling};
+use crate::browser::probe;
+use crate::core::session::SessionEvent;
+
+impl Driver {
+    /// Delivers the session's events from a microtask. Dropping the client cancels it.
+    pub(super) fn schedule_delivery(self: &Rc<Self>) {
+        if self.delivery.borrow().is_some() {
+            return;
+        }
+        let weak = Rc::downgrade(self);
+        let task = Settling::new(&JsValue::UNDEFINED, move |_, _| {
+            if let Some(driver) = weak.upgrade() {
+                let done = driver.delivery.borrow_mut().take();
+                drop(done);
+                driver.deliver();
+            }
+        });
+        *self.delivery.borrow_mut() = Some(task);
+    }
+
+    /// Delivers the session's events in order. An observer that calls back into the client
+    /// only adds to them, which this loop then picks up.
+    pub(super) fn deliver(self: &Rc<Self>) {
+        if self.delivering.replace(true) {
+            return;
+        }
+        while !self.released.get() {
+            // Read before borrowing: a diagnosis completed now needs `navigator.onLine`.
+            let online = environment::is_online();
+            let next = self.state.borrow_mut().session.poll_event(online);
+            let event = match next {
+                None => break,
+                Some(SessionEvent::Probe { origin }) => {
+                    self.start_probe(origin);
+                    continue;
+                }
+                Some(SessionEvent::Open) => ClientEvent::Open,
+                Some(SessionEvent::Error(thrown)) => ClientEvent::Error(thrown),
+                Some(SessionEvent::Close {
+                    code,
+                    reason,
+                    was_clean,
+                    unsent,
+                }) => ClientEvent::Close(CloseReport {
+                    code,
+                    reason,
+                    was_clean,
+                    unsent,
+                }),
+                Some(SessionEvent::StateChange { from, to }) => {
+                    ClientEvent::StateChange { from, to }
+                }
+                Some(SessionEvent::Reconnecting { attempt, delay_ms }) => {
+                    ClientEvent::Reconnecting { attempt, delay_ms }
+                }
+                Some(SessionEvent::Diagnosis { diagnosis, warn }) => {
+                    if warn {
+                        js::warn(&diagnosis.console_text().into(), None);
+                    }
+                    ClientEvent::Diagnosis(diagnosis)
+                }
+            };
+            self.observer.event(event);
+        }
+        self.delivering.set(false);
+        if self.released.get() {
+            self.release();
+        }
+    }
+
+    /// Runs the HTTPS probe the session asked for; its answer goes back to the session, and
+    /// the diagnosis that waited for it is delivered.
+    fn start_probe(self: &Rc<Self>, origin: String) {
+        let weak = Rc::downgrade(self);
+        let probed = origin.clone();
+        let running = probe::Running::start(&probed, move |result| {
+            let Some(driver) = weak.upgrade() else { return };
+            let finished = {
+                let mut state = driver.state.borrow_mut();
+                state.session.probe_finished(&origin, result);
+                state.probe.take()
+            };
+            drop(finished);
+            driver.deliver();
+        });
+        let previous = self.state.borrow_mut().probe.replace(running);
+        drop(previous);
+    }
+}
