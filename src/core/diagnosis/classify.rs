@@ -162,3 +162,20 @@ fn opened_then_failed(facts: &Facts<'_>) -> Explanation {
         CONNECTION_LOST_ADVICE,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use alloc::borrow::Cow;
+
+    use super::join;
+
+    #[test]
+    fn an_advice_of_one_piece_is_borrowed_and_pieces_are_joined() {
+        assert!(matches!(
+            join(&["Nothing to fix."]),
+            Cow::Borrowed("Nothing to fix.")
+        ));
+        let joined = join(&["Check the host. ", "Then the port."]);
+        assert!(matches!(&joined, Cow::Owned(text) if text == "Check the host. Then the port."));
+    }
+}

@@ -190,3 +190,28 @@ fn push_seconds(out: &mut String, ms: Millis) {
     push_decimal(out, ms.saturating_add(500) / 1000);
     out.push_str(" s");
 }
+
+#[cfg(test)]
+mod tests {
+    use alloc::string::String;
+
+    use super::push_seconds;
+
+    #[test]
+    fn seconds_are_rounded_to_the_nearest() {
+        for (ms, text) in [
+            (0, "0 s"),
+            (499, "0 s"),
+            (500, "1 s"),
+            (60_499, "60 s"),
+            (60_500, "61 s"),
+        ] {
+            let mut out = String::new();
+            push_seconds(&mut out, ms);
+            assert_eq!(out, text, "{ms} ms");
+        }
+        let mut out = String::new();
+        push_seconds(&mut out, u64::MAX);
+        assert_eq!(out, "18446744073709551 s");
+    }
+}
