@@ -2,7 +2,9 @@
 // resolveUrl options) before they reach the Rust session, which checks the rules on values.
 // A value of the wrong type is a TypeError; a value out of range (as Rust decides) a
 // RangeError; both name the option and show the value. Only own string keys count, getters
-// and Proxy traps run once per key, and whatever they throw propagates as it is.
+// and Proxy traps run once per key, and whatever they throw propagates as it is. Values are
+// checked by type and never converted: a toString, valueOf or Symbol.toPrimitive is never
+// called, so an object where a string or number belongs is a TypeError.
 import { optionExpected } from "./wsguard.js";
 
 const SHOWN_CHARS = 40;
@@ -66,11 +68,17 @@ function entries(object, known, prefix) {
   return found;
 }
 
-/** A list option's items: an array, refused as a whole when longer than `max`. */
+/**
+ * A list option's items: an array, refused as a whole when longer than `max`. Its length is
+ * read once and its items by index, so a getter or Proxy cannot make it longer than checked.
+ */
 function list(name, value, max) {
   if (!Array.isArray(value)) throw wrongType(name, value);
-  if (value.length > max) throw new RangeError(message(name, optionExpected(name, true), `${value.length} items`));
-  return Array.from(value);
+  const length = value.length;
+  if (length > max) throw new RangeError(message(name, optionExpected(name, true), `${length} items`));
+  const items = [];
+  for (let index = 0; index < length; index++) items[index] = value[index];
+  return items;
 }
 
 /**

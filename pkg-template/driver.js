@@ -6,17 +6,62 @@
 // Messages never enter WebAssembly: queued payloads stay here in a map and the session only
 // sees their ids and sizes; an inbound message only stores its time (read lazily, when a timer
 // or a socket event needs it).
+//
+// Page code inside wsguard's calls. The rule: no state of the session is borrowed across a call
+// into page code, and no exception from page code unwinds through a Rust frame.
+// - Every call that page code can replace or answer (the WebSocket constructor, the socket's
+//   methods and setters, fetch, a URL function and what it returns, getters on the values users
+//   pass, and the globals below) is made from this file or raw.js, between Session methods,
+//   inside a try/catch wherever wsguard goes on afterwards, and with only primitives passed on
+//   to the session. After such a call the driver checks again that the attempt it worked for is
+//   still the session's (`#current`): the page may have called back and moved the client on.
+// - A Session method's own calls into JavaScript reach the driver's sinks (ActionQueue,
+//   EventSlot: they only record) and the built-ins that wasm-bindgen's glue names (Math.random,
+//   console.warn, URL, the Error constructors, Array.of). `shielded` puts back the ones taken at
+//   load for the length of the method; the constructor (the only user of Math.random, before
+//   the client exists) gets the page's Math.random wrapped so that whatever it does, a number
+//   comes back. Otherwise page code runs inside a Session method only if the page replaced those
+//   built-ins before wsguard loaded (realistically console.warn, for the `ws://` upgrade
+//   warning). A call back into the same client from there (`#inRust`) is queued (send,
+//   close, reconnect) or held (free) and carried out once the method has returned; reading a
+//   property throws a clear Error instead of reaching the borrowed session.
+// - Calls back into the client from page code anywhere else act at once, as calls from
+//   listeners do (the session queues what they cause, in order), except free(): while one of the
+//   driver's own calls is on the stack (`#depth`) it takes effect when that call returns, so no
+//   frame is left holding a freed session.
 import { Session } from "./wsguard.js";
 import { describe, readClose, refusedOption } from "./arguments.js";
 
 // Taken once, so that page code replacing them later cannot intercept wsguard's own calls.
+// WebSocket and fetch are read when used: monitoring code replaces them on purpose.
 const { addEventListener: add, removeEventListener: remove } = EventTarget.prototype;
 const later = setTimeout;
 const cancel = clearTimeout;
 const clock = performance.now.bind(performance);
-const microtask = typeof queueMicrotask === "function" ? queueMicrotask : (task) => Promise.resolve().then(task);
-const warn = console.warn.bind(console);
+const microtask = typeof queueMicrotask === "function" ? queueMicrotask : null;
+const consoleWarn = console.warn;
+const reportAtLoad = typeof reportError === "function" ? reportError : null;
 const encoder = new TextEncoder();
+const ArrayBufferClass = ArrayBuffer;
+const isView = ArrayBuffer.isView;
+const BlobClass = typeof Blob === "function" ? Blob : null;
+const DataViewClass = DataView;
+const getterOf = (prototype, key) => Object.getOwnPropertyDescriptor(prototype, key)?.get;
+const bufferBytes = getterOf(ArrayBuffer.prototype, "byteLength");
+const viewBytes = getterOf(Object.getPrototypeOf(Uint8Array.prototype), "byteLength");
+const dataViewBytes = getterOf(DataView.prototype, "byteLength");
+const blobSize = BlobClass === null ? undefined : getterOf(BlobClass.prototype, "size");
+
+/** The built-ins that wasm-bindgen's glue calls from inside Session methods, as at load. */
+const INTRINSICS = [
+  [globalThis, "URL", globalThis.URL],
+  [globalThis, "TypeError", TypeError],
+  [globalThis, "RangeError", RangeError],
+  [globalThis, "Error", Error],
+  [globalThis, "DOMException", globalThis.DOMException],
+  [Array, "of", Array.of],
+  [console, "warn", consoleWarn],
+];
 
 /** What all clients hold right now, for leak tests. */
 export const held = { listeners: 0, timers: 0, sockets: 0 };
@@ -25,50 +70,196 @@ export const held = { listeners: 0, timers: 0, sockets: 0 };
 const ONLINE_SETTLE_MS = 500;
 /** How long the HTTPS probe may take. */
 const PROBE_TIMEOUT_MS = 3000;
+const BUSY = "wsguard: a WsGuard cannot be read from page code that runs inside its own call (a console.warn replaced before wsguard loaded); read it after that call returns";
 
-const isOnline = () => globalThis.navigator?.onLine !== false;
+/** console.warn as it was at load; a broken console is ignored. */
+const warn = (...args) => {
+  try {
+    Reflect.apply(consoleWarn, console, args);
+  } catch {}
+};
 
-/** Adds a listener; returns what removes it. Counted in `held`. */
+/** Reports an error as uncaught, without throwing here. */
+export function report(error) {
+  try {
+    if (reportAtLoad !== null) return reportAtLoad(error);
+  } catch {}
+  try {
+    later(() => {
+      throw error;
+    });
+  } catch {}
+}
+
+let lastTime = 0;
+/** performance.now() as taken at load; if it throws or answers nonsense, the last good time. */
+function now() {
+  let time;
+  try {
+    time = clock();
+  } catch {}
+  if (typeof time === "number" && time >= lastTime && time < 9e15) lastTime = time;
+  return lastTime;
+}
+
+/** Runs `task` from a microtask; a broken queueMicrotask falls back to a Promise. */
+function queueTask(task) {
+  try {
+    if (microtask !== null) return microtask(task);
+  } catch {}
+  Promise.resolve().then(task);
+}
+
+const isOnline = () => {
+  try {
+    return globalThis.navigator?.onLine !== false;
+  } catch {
+    return true;
+  }
+};
+
+let fallbackSeed = 0x2545f491;
+/** A number in [0, 1) from `random` (the page's Math.random), or from a xorshift if it fails. */
+function safeRandom(random) {
+  let value;
+  try {
+    value = Reflect.apply(random, Math, []);
+  } catch {}
+  if (typeof value === "number" && value >= 0 && value < 1) return value;
+  fallbackSeed ^= fallbackSeed << 13;
+  fallbackSeed ^= fallbackSeed >>> 17;
+  fallbackSeed ^= fallbackSeed << 5;
+  return ((fallbackSeed >>> 0) + (now() % 1)) / 4294967297;
+}
+
+/** Sets `owner[key]`; whether it took. */
+function put(owner, key, value) {
+  try {
+    owner[key] = value;
+    return owner[key] === value;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Runs `call` (a Session method, or a free Rust function) with the built-ins its glue calls as
+ * they were at load, and with Math.random wrapped when `seeding` (only the constructor draws
+ * from it), so that no page code that replaced them later runs inside Rust.
+ */
+export function shielded(call, seeding = false) {
+  let swapped = null;
+  for (const [owner, key, original] of INTRINSICS) {
+    let current;
+    try {
+      current = owner[key];
+    } catch {
+      continue;
+    }
+    if (current !== original && put(owner, key, original)) (swapped ??= []).push([owner, key, current]);
+  }
+  if (seeding) {
+    let random;
+    try {
+      random = Math.random;
+    } catch {}
+    if (put(Math, "random", () => safeRandom(random))) (swapped ??= []).push([Math, "random", random]);
+  }
+  try {
+    return call();
+  } finally {
+    if (swapped !== null) for (const [owner, key, value] of swapped) put(owner, key, value);
+  }
+}
+
+/** Adds a listener (throws if the target refuses it); returns what removes it. Counted in `held`. */
 function listen(target, type, listener) {
   add.call(target, type, listener);
   held.listeners++;
   return () => {
-    remove.call(target, type, listener);
     held.listeners--;
+    try {
+      remove.call(target, type, listener);
+    } catch {}
   };
 }
 
-/** A counted setTimeout; returns what clears it (a no-op once it has run). */
+/** A counted setTimeout; returns what clears it (a no-op once it has run), or null if none could be set. */
 function timer(delay, run) {
   let pending = true;
+  let id;
   held.timers++;
-  const id = later(() => {
+  try {
+    id = later(
+      () => {
+        if (!pending) return;
+        pending = false;
+        held.timers--;
+        run();
+      },
+      Math.min(2147483647, Math.max(0, delay)),
+    );
+  } catch {
+    if (pending) held.timers--;
     pending = false;
-    held.timers--;
-    run();
-  }, Math.min(2147483647, Math.max(0, delay)));
+    return null;
+  }
   return () => {
     if (!pending) return;
     pending = false;
     held.timers--;
-    cancel(id);
+    try {
+      cancel(id);
+    } catch {}
   };
 }
 
-/** What a thrown value says: an Error's message, a string as it is. */
-const messageOf = (thrown) =>
-  thrown instanceof Error ? thrown.message : typeof thrown === "string" ? thrown : "a value that is not an Error";
+/** What a thrown value says: an Error's message, a string as it is. Never throws. */
+function messageOf(thrown) {
+  try {
+    if (typeof thrown === "string") return thrown;
+    if (thrown instanceof Error) {
+      const message = thrown.message;
+      return typeof message === "string" ? message : "an Error without a message";
+    }
+  } catch {}
+  return "a value that is not an Error";
+}
 
 /** Whether `data` is something a WebSocket sends as it is. */
 export const sendable = (data) =>
-  typeof data === "string" ||
-  data instanceof ArrayBuffer ||
-  ArrayBuffer.isView(data) ||
-  (typeof Blob === "function" && data instanceof Blob);
+  typeof data === "string" || data instanceof ArrayBufferClass || isView(data) || (BlobClass !== null && data instanceof BlobClass);
 
-/** The bytes a queued message takes: UTF-8 length of a string, byte length of binary data. */
-const byteSize = (data) =>
-  typeof data === "string" ? encoder.encode(data).length : data instanceof ArrayBuffer || ArrayBuffer.isView(data) ? data.byteLength : data.size;
+/**
+ * The bytes a queued message takes: UTF-8 length of a string, byte length of binary data (read
+ * with the built-in getters, so an object's own `size` or `byteLength` cannot answer).
+ */
+function byteSize(data) {
+  if (typeof data === "string") return encoder.encode(data).length;
+  try {
+    if (data instanceof ArrayBufferClass) return bufferBytes.call(data);
+    if (isView(data)) return (data instanceof DataViewClass ? dataViewBytes : viewBytes).call(data);
+    return blobSize.call(data);
+  } catch {
+    return 0;
+  }
+}
+
+/** The fields of a close event, as the session takes them whatever the event's getters do. */
+function closeFields(event) {
+  let code = 1006;
+  let reason = "";
+  let wasClean = false;
+  try {
+    const c = event.code;
+    const r = event.reason;
+    const w = event.wasClean;
+    if (typeof c === "number" && c >= 0 && c <= 65535) code = c;
+    if (typeof r === "string") reason = r;
+    wasClean = w === true;
+  } catch {}
+  return [code, reason, wasClean];
+}
 
 /** The Diagnosis object, from the fields the Rust session reports in this order. */
 export const diagnosisObject = (kind, summary, advice, code, reason, wasClean, wasOpen, openForMs, idleForMs, pageSecure, url, attempt, probe, willRetry, retryInMs) => ({
@@ -153,6 +344,7 @@ export class Driver {
   #host;
   #urlFunction;
   #binaryType;
+  #connectTimeoutMs;
   #actions = new ActionQueue();
   #slot = new EventSlot();
   /** Queued payloads and thrown errors, by id. */
@@ -167,26 +359,39 @@ export class Driver {
   #deadline = -1;
   #unwatch = null;
   #clearSettle = null;
+  /** Counts URL function calls: an answer to an earlier one is ignored. */
   #urlWait = 0;
+  /** The attempt whose URL function's Promise has not answered yet, or 0. */
+  #urlPending = 0;
   #probe = null;
   #running = false;
+  /** An input arrived while the actions were being carried out: reconcile again. */
+  #dirty = false;
   #delivering = false;
   #deliveryQueued = false;
+  /** The driver's own calls on the stack; free() waits for them to return. */
+  #depth = 0;
+  #freeing = false;
+  /** Session methods running that may reach page code, and the calls made back meanwhile. */
+  #inRust = 0;
+  #deferred = [];
 
   constructor(url, { values, given }, host) {
     try {
-      this.#session = new Session(url, ...values);
+      this.#session = shielded(() => new Session(url, ...values), true);
     } catch (refusal) {
       throw refusedOption(refusal, given);
     }
     this.#host = host;
     this.#urlFunction = typeof url === "function" ? url : null;
     this.#binaryType = this.#session.binaryType;
-    this.#input((session, now) => session.start(now, isOnline()), true);
+    this.#connectTimeoutMs = this.#session.connectTimeoutMs;
+    this.#input((session, time) => session.start(time, isOnline()), true);
   }
 
-  /** The session, or null once freed. */
+  /** The session, or null once freed; throws while one of its methods runs page code. */
   get session() {
+    if (this.#inRust > 0) throw new Error(BUSY);
     return this.#session;
   }
 
@@ -203,7 +408,9 @@ export class Driver {
       throw new TypeError(`wsguard: binaryType must be "blob" or "arraybuffer"; got ${describe(value)}`);
     }
     this.#binaryType = value;
-    if (this.#socket !== null) this.#socket.binaryType = value;
+    try {
+      if (this.#socket !== null) this.#socket.binaryType = value;
+    } catch {}
   }
 
   /** Queues `data`, or sends it on the open socket; throws, with `error.data`, when refused. */
@@ -213,11 +420,12 @@ export class Driver {
       error.data = data;
       throw error;
     }
+    if (this.#inRust > 0) return this.#defer(() => this.send(data));
     const size = this.#session.readyState === 1 ? 0 : byteSize(data);
     const id = this.#nextId++;
     this.#values.set(id, data);
     try {
-      this.#input((session, now) => session.send(now, id, size), true);
+      this.#input((session, time) => this.#rust(() => session.send(time, id, size)), true);
     } catch (error) {
       this.#values.delete(id);
       error.data = data;
@@ -227,42 +435,103 @@ export class Driver {
 
   close(code, reason) {
     const [checkedCode, checkedReason] = readClose(code, reason);
-    this.#input((session, now) => session.close(now, checkedCode, checkedReason), true);
+    if (this.#inRust > 0) return this.#defer(() => this.close(checkedCode, checkedReason));
+    this.#input((session, time) => this.#rust(() => session.close(time, checkedCode, checkedReason)), true);
   }
 
   reconnect() {
-    this.#input((session, now) => session.reconnect(now), true);
+    if (this.#inRust > 0) return this.#defer(() => this.reconnect());
+    this.#input((session, time) => session.reconnect(time), true);
   }
 
-  /** Releases everything now: socket, timer, listeners, probe. Nothing is delivered afterwards. */
+  /**
+   * Releases everything: socket, timer, listeners, probe. Nothing is delivered afterwards. From
+   * inside one of the driver's own calls, the release happens when that call returns.
+   */
   free() {
+    if (this.#session === null || this.#freeing) return;
+    this.#freeing = true;
+    this.#host.sendable(null);
+    if (this.#depth === 0) this.#release();
+  }
+
+  #release() {
     const session = this.#session;
     if (session === null) return;
     this.#session = null;
-    this.#host.sendable(null);
-    this.#releaseSocket();
-    this.#clearTimer?.();
-    this.#clearTimer = null;
-    this.#unwatch?.();
-    this.#unwatch = null;
-    this.#probe?.();
-    this.#probe = null;
+    this.#freeing = true;
+    this.#deferred = [];
     this.#urlWait++;
+    this.#urlPending = 0;
     this.#values.clear();
+    const clearTimer = this.#clearTimer;
+    const unwatch = this.#unwatch;
+    const probe = this.#probe;
+    this.#clearTimer = this.#unwatch = this.#probe = null;
+    clearTimer?.();
+    unwatch?.();
+    probe?.();
+    this.#releaseSocket();
     session.free();
   }
 
-  /** Feeds one input to the session (after the last message's time), then carries it out. */
-  #input(feed, later) {
-    const session = this.#session;
-    if (session === null) return;
-    const now = clock();
-    if (this.#inboundAt > this.#inboundReported) {
-      this.#inboundReported = this.#inboundAt;
-      session.inbound(this.#inboundAt, this.#socketId);
+  /** Leaves one of the driver's own calls; the last one out carries out a pending free(). */
+  #leave() {
+    if (--this.#depth === 0 && this.#freeing) this.#release();
+  }
+
+  /** Whether attempt `socketId` of `session` is still the one to work for. */
+  #current(session, socketId) {
+    return !this.#freeing && this.#session === session && session !== null && session.socket === socketId;
+  }
+
+  /** A Session method that may reach page code (see the module docs). */
+  #rust(call) {
+    this.#inRust++;
+    try {
+      return shielded(call);
+    } finally {
+      if (--this.#inRust === 0 && this.#deferred.length > 0) this.#runDeferred();
     }
-    feed(session, now);
-    this.#run(later);
+  }
+
+  /** A call made back into the client while a Session method ran, for when it has returned. */
+  #defer(call) {
+    if (this.#session !== null && !this.#freeing) this.#deferred.push(call);
+  }
+
+  #runDeferred() {
+    const calls = this.#deferred;
+    this.#deferred = [];
+    for (const call of calls) {
+      if (this.#session === null || this.#freeing) break;
+      try {
+        call();
+      } catch (error) {
+        report(error);
+      }
+    }
+  }
+
+  /** Feeds one input to the session (after the last message's time), then carries it out. */
+  #input(feed, deferred) {
+    if (this.#session === null || this.#freeing) return;
+    this.#depth++;
+    try {
+      const time = now();
+      const session = this.#session;
+      if (session === null || this.#freeing) return;
+      const inboundAt = this.#inboundAt;
+      if (typeof inboundAt === "number" && inboundAt > this.#inboundReported) {
+        this.#inboundReported = inboundAt;
+        session.inbound(inboundAt, this.#socketId);
+      }
+      if (this.#running) this.#dirty = true;
+      feed(session, time);
+      this.#run(deferred);
+    } finally {
+      this.#leave();
+    }
   }
 
   /** Carries out the session's actions (unless an outer call already does), then delivers. */
@@ -271,9 +540,10 @@ export class Driver {
       this.#running = true;
       try {
         for (;;) {
+          this.#dirty = false;
           if (this.#performActions()) continue;
           this.#reconcile();
-          if (!this.#performActions()) break;
+          if (!this.#performActions() && !this.#dirty) break;
         }
       } finally {
         this.#running = false;
@@ -286,13 +556,17 @@ export class Driver {
   /** Carries out the pending actions; false when there were none. */
   #performActions() {
     const session = this.#session;
-    if (session === null) return false;
+    if (session === null || this.#freeing) return false;
     session.actions(this.#actions);
     const actions = this.#actions.take();
     for (const [kind, socket, a, b] of actions) {
+      if (this.#freeing) break;
       if (kind === "open") this.#open(socket);
-      else if (socket !== this.#socketId) continue;
-      else if (kind === "close") {
+      else if (socket !== this.#socketId) {
+        // close() while the attempt's URL function has not answered: there is no socket to
+        // wait for, so the attempt ends at once.
+        if (kind === "close" && socket === session.socket) session.closed(now(), socket, a, b, true);
+      } else if (kind === "close") {
         try {
           this.#socket.close(a, b);
         } catch {}
@@ -302,46 +576,70 @@ export class Driver {
         try {
           this.#socket.send(data);
         } catch {
-          this.#session?.sendFailed();
+          if (!this.#freeing) this.#session?.sendFailed();
         }
       }
     }
     return actions.length > 0;
   }
 
-  /** Resolves the attempt's URL (calling the URL function, which may return a Promise), then connects. */
+  /**
+   * Resolves the attempt's URL (calling the URL function, which may return a Promise: it has
+   * `connectTimeoutMs` to answer, see `#timeout`), then connects.
+   */
   #open(socketId) {
+    const session = this.#session;
     const urlFunction = this.#urlFunction;
-    if (urlFunction === null) return this.#connect(socketId, this.#session.url);
+    if (urlFunction === null) return this.#connect(socketId, session.url);
+    const wait = ++this.#urlWait;
     let value;
+    let promise = false;
     try {
       value = urlFunction();
+      promise = value instanceof Promise;
     } catch (thrown) {
       return this.#failed(socketId, urlFunctionFailed(thrown));
     }
-    if (!(value instanceof Promise)) return this.#resolved(socketId, value);
-    const wait = ++this.#urlWait;
+    if (!promise) return this.#resolved(socketId, value);
+    if (!this.#current(session, socketId) || wait !== this.#urlWait) return;
+    let settled = false;
     const answered = (fulfilled, result) => {
-      if (wait !== this.#urlWait || this.#session === null) return;
-      if (fulfilled) this.#resolved(socketId, result);
-      else this.#failed(socketId, urlFunctionFailed(result));
-      this.#run(false);
+      if (settled) return;
+      settled = true;
+      if (wait !== this.#urlWait || !this.#current(session, socketId)) return;
+      this.#urlPending = 0;
+      this.#depth++;
+      try {
+        if (fulfilled) this.#resolved(socketId, result);
+        else this.#failed(socketId, urlFunctionFailed(result));
+        if (!this.#running) this.#run(false);
+      } finally {
+        this.#leave();
+      }
     };
-    value.then(
-      (result) => answered(true, result),
-      (reason) => answered(false, reason),
-    );
+    this.#urlPending = socketId;
+    try {
+      value.then(
+        (result) => answered(true, result),
+        (reason) => answered(false, reason),
+      );
+    } catch (thrown) {
+      if (settled) return;
+      settled = true;
+      this.#urlPending = 0;
+      this.#failed(socketId, urlFunctionFailed(thrown));
+    }
   }
 
   #resolved(socketId, value) {
     const session = this.#session;
-    if (session === null || session.socket !== socketId) return;
+    if (!this.#current(session, socketId)) return;
     if (typeof value !== "string") {
-      return this.#failed(socketId, new TypeError("wsguard: the URL function must return a string or a Promise of one"));
+      return this.#failed(socketId, new TypeError(`wsguard: the URL function must return a string or a Promise of one; got ${describe(value)}`));
     }
     let url;
     try {
-      url = session.resolve(value);
+      url = this.#rust(() => session.resolve(value));
     } catch (error) {
       return this.#failed(socketId, error);
     }
@@ -350,8 +648,9 @@ export class Driver {
 
   #connect(socketId, url) {
     const session = this.#session;
-    if (session === null || session.socket !== socketId) return;
+    if (!this.#current(session, socketId)) return;
     this.#releaseSocket();
+    if (!this.#current(session, socketId)) return;
     const protocols = session.protocols;
     let socket;
     try {
@@ -360,24 +659,36 @@ export class Driver {
       return this.#failed(socketId, error);
     }
     // A replaced WebSocket constructor may have called back and moved the session on.
-    if (this.#session !== session || session.socket !== socketId) {
-      closeQuietly(socket);
-      return;
-    }
+    if (!this.#current(session, socketId)) return closeQuietly(socket);
+    const releases = [];
+    const releaseAll = () => releases.forEach((release) => release());
     try {
-      socket.binaryType = this.#binaryType;
-    } catch {}
-    const releases = [
-      listen(socket, "open", () => this.#input((s, now) => s.opened(now, socketId), false)),
-      listen(socket, "error", () => this.#input((s, now) => s.errored(now, socketId), false)),
-      listen(socket, "close", (event) =>
-        this.#input((s, now) => s.closed(now, socketId, event.code, event.reason, event.wasClean), false),
-      ),
-      listen(socket, "message", (event) => {
-        this.#inboundAt = event.timeStamp;
-      }),
-    ];
-    this.#releaseSocketListeners = () => releases.forEach((release) => release());
+      try {
+        socket.binaryType = this.#binaryType;
+      } catch {}
+      releases.push(
+        listen(socket, "open", () => this.#input((s, time) => s.opened(time, socketId), false)),
+        listen(socket, "error", () => this.#input((s, time) => s.errored(time, socketId), false)),
+        listen(socket, "close", (event) => {
+          const [code, reason, wasClean] = closeFields(event);
+          this.#input((s, time) => s.closed(time, socketId, code, reason, wasClean), false);
+        }),
+      );
+      releases.push(
+        listen(socket, "message", (event) => {
+          this.#inboundAt = event.timeStamp;
+        }),
+      );
+    } catch (error) {
+      releaseAll();
+      closeQuietly(socket);
+      return this.#failed(socketId, new TypeError(`wsguard: cannot listen to what the WebSocket constructor returned: ${messageOf(error)}`, { cause: error }));
+    }
+    if (!this.#current(session, socketId)) {
+      releaseAll();
+      return closeQuietly(socket);
+    }
+    this.#releaseSocketListeners = releaseAll;
     this.#socket = socket;
     this.#socketId = socketId;
     this.#inboundAt = -1;
@@ -390,24 +701,32 @@ export class Driver {
   /** An attempt that failed before a socket existed: logged, and reported with what was thrown. */
   #failed(socketId, error) {
     const session = this.#session;
-    if (session === null || session.socket !== socketId) return;
-    const mixedContent = typeof DOMException === "function" && error instanceof DOMException && error.name === "SecurityError";
+    if (!this.#current(session, socketId)) return;
+    let mixedContent = false;
+    try {
+      mixedContent = typeof DOMException === "function" && error instanceof DOMException && error.name === "SecurityError";
+    } catch {}
     if (session.log && !mixedContent) warn("wsguard: this attempt could not open a socket:", error);
+    const message = messageOf(error);
+    const time = now();
+    // Page code (a console.warn, a getter) may have moved the client on meanwhile.
+    if (!this.#current(session, socketId)) return;
     const id = this.#nextId++;
     this.#values.set(id, error);
-    session.failed(clock(), socketId, id, messageOf(error), mixedContent);
+    session.failed(time, socketId, id, message, mixedContent);
   }
 
   /** Lets go of the live socket: the host first (it detaches its listeners), then ours, then the socket. */
   #releaseSocket() {
     const socket = this.#socket;
     if (socket === null) return;
-    this.#host.socket(null);
-    this.#releaseSocketListeners();
-    this.#releaseSocketListeners = null;
+    const release = this.#releaseSocketListeners;
     this.#socket = null;
     this.#socketId = 0;
+    this.#releaseSocketListeners = null;
     held.sockets--;
+    this.#host.socket(null);
+    release();
     closeQuietly(socket);
   }
 
@@ -418,55 +737,89 @@ export class Driver {
    */
   #reconcile() {
     const session = this.#session;
-    if (session === null) return;
+    if (session === null || this.#freeing) return;
     const direct = this.#socketId !== 0 && session.sendable === this.#socketId ? this.#socket : null;
     this.#host.sendable(direct);
     if (this.#socketId !== 0 && session.socket !== this.#socketId) this.#releaseSocket();
+    if (this.#freeing) return;
+    if (this.#urlPending !== 0 && session.socket !== this.#urlPending) {
+      this.#urlPending = 0;
+      this.#urlWait++;
+    }
     const deadline = session.deadline;
     if (deadline !== this.#deadline) {
-      this.#clearTimer?.();
+      const clear = this.#clearTimer;
       this.#clearTimer = null;
-      this.#deadline = deadline;
-      if (deadline >= 0) {
-        this.#clearTimer = timer(deadline - clock(), () => {
+      this.#deadline = -1;
+      clear?.();
+      if (deadline >= 0 && !this.#freeing) {
+        this.#deadline = deadline;
+        const set = timer(deadline - now(), () => {
           this.#clearTimer = null;
           this.#deadline = -1;
-          this.#input((s, now) => s.timeout(now), false);
+          this.#input((s, time) => this.#timeout(s, time), false);
         });
+        // Without a timer (a broken setTimeout) the next reconcile tries again; one that
+        // already ran (a setTimeout that calls at once) has nothing left to clear.
+        if (set === null) this.#deadline = -1;
+        else if (this.#deadline === deadline) this.#clearTimer = set;
       }
     }
+    if (this.#freeing) return;
     const closed = session.readyState === 3;
     if (closed && this.#unwatch !== null) {
-      this.#unwatch();
+      const unwatch = this.#unwatch;
       this.#unwatch = null;
+      unwatch();
     } else if (!closed && this.#unwatch === null) {
       this.#unwatch = this.#watch();
     }
   }
 
+  /**
+   * The timer fired. While the attempt still waits for its URL function, the only timer is the
+   * connect timeout: the attempt fails, saying so, and the late answer is ignored.
+   */
+  #timeout(session, time) {
+    const pending = this.#urlPending;
+    if (pending !== 0 && pending === session.socket && time >= session.deadline) {
+      this.#urlPending = 0;
+      this.#urlWait++;
+      const error = new Error(`wsguard: the URL function did not answer within ${this.#connectTimeoutMs} ms (connectTimeoutMs)`);
+      return this.#failed(pending, error);
+    }
+    session.timeout(time);
+  }
+
   /** Listens for the network and, in a page, for visibility and back/forward-cache restores. */
   #watch() {
-    const releases = [
-      listen(globalThis, "online", () => {
-        this.#clearSettle?.();
-        this.#clearSettle = timer(ONLINE_SETTLE_MS, () => {
-          this.#clearSettle = null;
-          this.#input((s, now) => s.network(now, true), false);
-        });
-      }),
-      listen(globalThis, "offline", () => {
-        this.#clearSettle?.();
+    const releases = [];
+    const watch = (target, type, listener) => {
+      try {
+        releases.push(listen(target, type, listener));
+      } catch {}
+    };
+    watch(globalThis, "online", () => {
+      this.#clearSettle?.();
+      this.#clearSettle = timer(ONLINE_SETTLE_MS, () => {
         this.#clearSettle = null;
-        this.#input((s, now) => s.network(now, false), false);
-      }),
-    ];
+        this.#input((s, time) => s.network(time, true), false);
+      });
+    });
+    watch(globalThis, "offline", () => {
+      this.#clearSettle?.();
+      this.#clearSettle = null;
+      this.#input((s, time) => s.network(time, false), false);
+    });
     if (typeof document === "object") {
-      releases.push(
-        listen(globalThis, "pageshow", () => this.#input((s, now) => s.visible(now), false)),
-        listen(document, "visibilitychange", () => {
-          if (document.visibilityState === "visible") this.#input((s, now) => s.visible(now), false);
-        }),
-      );
+      watch(globalThis, "pageshow", () => this.#input((s, time) => s.visible(time), false));
+      watch(document, "visibilitychange", () => {
+        let visible = false;
+        try {
+          visible = document.visibilityState === "visible";
+        } catch {}
+        if (visible) this.#input((s, time) => s.visible(time), false);
+      });
     }
     return () => {
       releases.forEach((release) => release());
@@ -479,7 +832,7 @@ export class Driver {
   #scheduleDelivery() {
     if (this.#deliveryQueued) return;
     this.#deliveryQueued = true;
-    microtask(() => {
+    queueTask(() => {
       this.#deliveryQueued = false;
       this.#deliver();
     });
@@ -487,12 +840,14 @@ export class Driver {
 
   /** Delivers the events in order; a listener's call back into the client only adds to them. */
   #deliver() {
-    if (this.#delivering) return;
+    if (this.#delivering || this.#session === null || this.#freeing) return;
     this.#delivering = true;
+    this.#depth++;
     try {
       for (;;) {
+        const online = isOnline();
         const session = this.#session;
-        if (session === null || !session.event(this.#slot, isOnline())) break;
+        if (session === null || this.#freeing || !session.event(this.#slot, online)) break;
         const event = this.#slot.event;
         this.#slot.event = null;
         if (event[0] === "probe") this.#startProbe(event[1]);
@@ -500,6 +855,7 @@ export class Driver {
       }
     } finally {
       this.#delivering = false;
+      this.#leave();
     }
   }
 
@@ -516,44 +872,63 @@ export class Driver {
     return event;
   }
 
-  /** One request to `origin` without credentials, cookies, referrer, path or query. */
+  /**
+   * One request to `origin` without credentials, cookies, referrer, path or query. Whatever
+   * fetch does (throws, never answers, calls back), the diagnosis comes within 3 s.
+   */
   #startProbe(origin) {
-    const controller = typeof AbortController === "function" ? new AbortController() : null;
+    let controller = null;
+    try {
+      controller = new AbortController();
+    } catch {}
+    const abort = () => {
+      try {
+        controller?.abort();
+      } catch {}
+    };
     let finished = false;
+    let clearDeadline = null;
     const finish = (reached, skipped) => {
       if (finished) return;
       finished = true;
-      clearDeadline();
+      clearDeadline?.();
       if (this.#probe === abandon) this.#probe = null;
       const session = this.#session;
-      if (session === null) return;
-      session.probed(origin, reached, skipped);
-      this.#deliver();
+      if (session === null || this.#freeing) return;
+      this.#depth++;
+      try {
+        session.probed(origin, reached, skipped);
+        this.#deliver();
+      } finally {
+        this.#leave();
+      }
     };
     const abandon = () => {
       finished = true;
-      clearDeadline();
-      controller?.abort();
+      clearDeadline?.();
+      abort();
     };
-    const clearDeadline = timer(PROBE_TIMEOUT_MS, () => controller?.abort());
+    clearDeadline = timer(PROBE_TIMEOUT_MS, () => {
+      abort();
+      finish(false, false);
+    });
     this.#probe?.();
     this.#probe = abandon;
-    let request;
     try {
-      request = fetch(origin, {
+      const request = fetch(origin, {
         mode: "no-cors",
         cache: "no-store",
         credentials: "omit",
         referrerPolicy: "no-referrer",
         signal: controller?.signal,
       });
+      Promise.resolve(request).then(
+        () => finish(true, false),
+        () => finish(false, false),
+      );
     } catch {
-      return finish(false, true);
+      finish(false, true);
     }
-    Promise.resolve(request).then(
-      () => finish(true, false),
-      () => finish(false, false),
-    );
   }
 }
 

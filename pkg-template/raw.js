@@ -12,7 +12,7 @@
 // - sending: while the client is open (its queue is then empty) send() calls the socket directly.
 import init, { classifyClose as classify, resolveUrl as resolve } from "./wsguard.js";
 import { checkUrl, describe, readClassifyInput, readOptions, readResolveOptions } from "./arguments.js";
-import { diagnosisObject, Driver, held, sendable } from "./driver.js";
+import { diagnosisObject, Driver, held, report, sendable, shielded } from "./driver.js";
 
 export { init as default };
 export { initSync } from "./wsguard.js";
@@ -22,6 +22,9 @@ const HANDLER_EVENTS = ["open", "message", "close", "error", "statechange", "rec
 
 // Taken once, so that page code replacing them later cannot intercept wsguard's own calls.
 const { addEventListener: add, removeEventListener: remove, dispatchEvent: dispatch } = EventTarget.prototype;
+const EventClass = Event;
+const CloseEventClass = CloseEvent;
+const CustomEventClass = CustomEvent;
 
 let handlerSlot;
 let setHandlerSlot;
@@ -68,34 +71,30 @@ export class WsGuard extends EventTarget {
     return driver;
   }
 
-  /** Dispatches one event of the session as a DOM event. */
+  /**
+   * Dispatches one event of the session as a DOM event. A listener's exception is reported by
+   * dispatchEvent itself; anything else that throws here (an EventTarget or event constructor
+   * replaced before wsguard loaded) is reported the same way and does not reach the driver.
+   */
   #deliver([type, a, b, c, d]) {
-    let event;
-    if (type === "open") event = new Event("open");
-    else if (type === "error") {
-      event = new Event("error");
-      if (a !== undefined) event.error = a;
-    } else if (type === "close") {
-      event = new CloseEvent("close", { code: a, reason: b, wasClean: c });
-      if (d !== undefined) event.unsent = d;
-    } else if (type === "statechange") event = new CustomEvent(type, { detail: { from: a, to: b } });
-    else if (type === "reconnecting") event = new CustomEvent(type, { detail: { attempt: a, delayMs: b } });
-    else {
-      this.#lastDiagnosis = a;
-      event = new CustomEvent("diagnosis", { detail: a });
-    }
-    this.#emit(event);
-  }
-
-  #emit(event) {
-    // A listener's exception is reported by dispatchEvent itself; only a broken EventTarget
-    // could throw here, and that must not reach the Rust client.
     try {
+      let event;
+      if (type === "open") event = new EventClass("open");
+      else if (type === "error") {
+        event = new EventClass("error");
+        if (a !== undefined) event.error = a;
+      } else if (type === "close") {
+        event = new CloseEventClass("close", { code: a, reason: b, wasClean: c });
+        if (d !== undefined) event.unsent = d;
+      } else if (type === "statechange") event = new CustomEventClass(type, { detail: { from: a, to: b } });
+      else if (type === "reconnecting") event = new CustomEventClass(type, { detail: { attempt: a, delayMs: b } });
+      else {
+        this.#lastDiagnosis = a;
+        event = new CustomEventClass("diagnosis", { detail: a });
+      }
       dispatch.call(this, event);
     } catch (error) {
-      setTimeout(() => {
-        throw error;
-      });
+      report(error);
     }
   }
 
@@ -104,8 +103,12 @@ export class WsGuard extends EventTarget {
     const previous = this.#socket;
     this.#socket = socket;
     for (const entry of this.#messageListeners) {
-      if (previous !== null) remove.call(previous, "message", entry.attached, entry.capture);
-      if (socket !== null) add.call(socket, "message", entry.attached, entry.capture);
+      try {
+        if (previous !== null) remove.call(previous, "message", entry.attached, entry.capture);
+      } catch {}
+      try {
+        if (socket !== null) add.call(socket, "message", entry.attached, entry.capture);
+      } catch {}
     }
   }
 
@@ -205,17 +208,20 @@ export class WsGuard extends EventTarget {
 
   get protocol() {
     this.#live();
-    return this.#socket?.protocol ?? "";
+    const protocol = this.#socket?.protocol;
+    return typeof protocol === "string" ? protocol : "";
   }
 
   get extensions() {
     this.#live();
-    return this.#socket?.extensions ?? "";
+    const extensions = this.#socket?.extensions;
+    return typeof extensions === "string" ? extensions : "";
   }
 
   get bufferedAmount() {
     const queued = this.#live().session.queuedBytes;
-    return (this.#socket?.bufferedAmount ?? 0) + queued;
+    const buffered = this.#socket?.bufferedAmount;
+    return (typeof buffered === "number" ? buffered : 0) + queued;
   }
 
   get binaryType() {
@@ -303,7 +309,7 @@ export function resolveUrl(input, options) {
   if (typeof input !== "string") throw new TypeError(`wsguard: the URL must be a string; got ${describe(input)}`);
   const insecure = readResolveOptions(options);
   try {
-    return resolve(input, insecure);
+    return shielded(() => resolve(input, insecure));
   } catch (refusal) {
     if (!Array.isArray(refusal)) throw refusal;
     throw new TypeError(`wsguard: invalid options for resolveUrl: insecure must be ${refusal[2]}; got ${describe(insecure)}`);

@@ -408,6 +408,12 @@ impl Session {
     pub fn log(&self) -> bool {
         self.logic.machine().options().log
     }
+
+    /// The `connectTimeoutMs` option (0: none): how long a URL function may take to answer.
+    #[wasm_bindgen(getter = connectTimeoutMs)]
+    pub fn connect_timeout_ms(&self) -> f64 {
+        self.logic.machine().options().connect_timeout_ms as f64
+    }
 }
 
 /// The error for an unusable URL: `SecurityError` for an insecure URL refused by
