@@ -465,13 +465,16 @@ const URL_FUNCTIONS = [
   urlFunction("URL function returning a rejected Promise", `() => Promise.reject(new Error("nope"))`),
   urlFunction("URL function returning ftp:", `() => "ftp://example.test/"`),
   {
-    name: "URL function that never settles: the connect timeout still applies",
+    // The attempt fails once connectTimeoutMs passes without an answer: no socket was made
+    // (1006), and the diagnosis says that the URL function did not answer.
+    name: "URL function that never settles: the attempt fails after connectTimeoutMs, naming the URL function",
     run: `async (w, h) => {
       const g = h.track(new w.WsGuard(() => new Promise(() => {}), { minDelayMs: 100, maxDelayMs: 100, connectTimeoutMs: 200, log: false }));
       const close = await h.next(g, "close", 3000);
-      return close.code;
+      const diagnosis = await h.next(g, "diagnosis", 3000);
+      return [close.code, /URL function did not answer/.test(diagnosis.detail.summary)];
     }`,
-    expect: { returns: 4900 },
+    expect: { returns: [1006, true] },
   },
 ];
 
