@@ -30,4 +30,5 @@ node scripts/bundle.mjs
 gz() { gzip -9 -c "$1" | wc -c; }
 wasm_gz=$(gz pkg/wsguard_bg.wasm)
 echo "build: wsguard_bg.wasm ${before} B before wasm-opt (binaryen ${wasm_opt_version}), ${after} B after, ${wasm_gz} B gzip"
-node scripts/size.mjs | tail -n 1
+# Prints the size only: the gate on it is the `size` suite of `npm test`.
+(node scripts/size.mjs || true) | tail -n 1
