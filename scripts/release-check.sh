@@ -102,9 +102,10 @@ fi
 step "release-check: cargo package --list"
 crate_list="$(cargo package -p wsguard --list --allow-dirty)"
 printf '%s\n' "$crate_list"
-# Exactly what a Rust user needs: the sources, the manifest, README, changelog and license texts,
-# plus what cargo itself adds (Cargo.toml.orig, Cargo.lock, .cargo_vcs_info.json).
-unexpected="$(printf '%s\n' "$crate_list" | grep -vE '^(src/.+\.rs|Cargo\.toml|Cargo\.toml\.orig|Cargo\.lock|\.cargo_vcs_info\.json|README\.md|CHANGELOG\.md|LICENSE-MIT|LICENSE-APACHE)$' || true)"
+# Exactly what a Rust user needs: the sources (with the JavaScript snippets wasm-bindgen ships
+# from src/browser/), the manifest, README, changelog and license texts, plus what cargo itself
+# adds (Cargo.toml.orig, Cargo.lock, .cargo_vcs_info.json).
+unexpected="$(printf '%s\n' "$crate_list" | grep -vE '^(src/.+\.rs|src/browser/[a-z_]+\.js|Cargo\.toml|Cargo\.toml\.orig|Cargo\.lock|\.cargo_vcs_info\.json|README\.md|CHANGELOG\.md|LICENSE-MIT|LICENSE-APACHE)$' || true)"
 [ -z "$unexpected" ] || fail "the crate would include files a Rust user does not need:"$'\n'"$unexpected"
 if printf '%s\n' "$crate_list" | grep -qE "$forbidden"; then fail "the crate includes a forbidden path"; fi
 for file in Cargo.toml README.md CHANGELOG.md LICENSE-MIT LICENSE-APACHE src/lib.rs; do
