@@ -16,13 +16,12 @@
 //   to the session. After such a call the driver checks again that the attempt it worked for is
 //   still the session's (`#current`): the page may have called back and moved the client on.
 // - A Session method's own calls into JavaScript reach the driver's sinks (ActionQueue,
-//   EventSlot: they only record) and the built-ins that wasm-bindgen's glue names (Math.random,
-//   console.warn, URL, the Error constructors, Array.of). `shielded` puts back the ones taken at
-//   load for the length of the method; the constructor (the only user of Math.random, before
-//   the client exists) gets the page's Math.random wrapped so that whatever it does, a number
-//   comes back. Otherwise page code runs inside a Session method only if the page replaced those
-//   built-ins before wsguard loaded (realistically console.warn, for the `ws://` upgrade
-//   warning). A call back into the same client from there (`#inRust`) is queued (send,
+//   EventSlot: they only record) and the built-ins that wasm-bindgen's glue names (console.warn,
+//   URL, the Error constructors, Array.of); those are `catch` imports on the Rust side, so
+//   whatever they throw stays in JavaScript. `shielded` puts back the ones taken at load for the
+//   length of the method; the jitter's seed is drawn here and passed in. Otherwise page code
+//   runs inside a Session method only if the page replaced those built-ins before wsguard
+//   loaded (realistically console.warn, for the `ws://` upgrade warning). A call back into the same client from there (`#inRust`) is queued (send,
 //   close, reconnect) or held (free) and carried out once the method has returned; reading a
 //   property throws a clear Error instead of reaching the borrowed session.
 // - Calls back into the client from page code anywhere else act at once, as calls from
@@ -144,10 +143,9 @@ function put(owner, key, value) {
 
 /**
  * Runs `call` (a Session method, or a free Rust function) with the built-ins its glue calls as
- * they were at load, and with Math.random wrapped when `seeding` (only the constructor draws
- * from it), so that no page code that replaced them later runs inside Rust.
+ * they were at load, so that no page code that replaced them later runs inside Rust.
  */
-export function shielded(call, seeding = false) {
+export function shielded(call) {
   let swapped = null;
   for (const [owner, key, original] of INTRINSICS) {
     let current;
@@ -157,13 +155,6 @@ export function shielded(call, seeding = false) {
       continue;
     }
     if (current !== original && put(owner, key, original)) (swapped ??= []).push([owner, key, current]);
-  }
-  if (seeding) {
-    let random;
-    try {
-      random = Math.random;
-    } catch {}
-    if (put(Math, "random", () => safeRandom(random))) (swapped ??= []).push([Math, "random", random]);
   }
   try {
     return call();
@@ -378,7 +369,12 @@ export class Driver {
 
   constructor(url, { values, given }, host) {
     try {
-      this.#session = shielded(() => new Session(url, ...values), true);
+      let random;
+      try {
+        random = Math.random;
+      } catch {}
+      const seed = () => Math.floor(safeRandom(random) * 4294967296);
+      this.#session = shielded(() => new Session(url, ...values, seed(), seed()));
     } catch (refusal) {
       throw refusedOption(refusal, given);
     }
@@ -428,7 +424,9 @@ export class Driver {
       this.#input((session, time) => this.#rust(() => session.send(time, id, size)), true);
     } catch (error) {
       this.#values.delete(id);
-      error.data = data;
+      // A refusal is an Error carrying the message; only where page code broke the Error
+      // constructors is it the message alone, a string.
+      if (typeof error === "object" && error !== null) error.data = data;
       throw error;
     }
   }

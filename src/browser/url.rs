@@ -34,13 +34,23 @@ pub enum UrlSource {
 /// The browser's WHATWG URL parser, `new URL(input, base)`.
 struct BrowserParser;
 
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// The page's `URL`, through `catch` imports: whatever page code put in its place must not
+    /// unwind through Rust.
+    #[wasm_bindgen(js_name = URL)]
+    type PageUrl;
+
+    #[wasm_bindgen(constructor, catch, js_class = "URL")]
+    fn new(input: &str, base: Option<&str>) -> Result<PageUrl, wasm_bindgen::JsValue>;
+
+    #[wasm_bindgen(method, getter, catch)]
+    fn href(this: &PageUrl) -> Result<String, wasm_bindgen::JsValue>;
+}
+
 impl UrlParser for BrowserParser {
     fn parse(&self, input: &str, base: Option<&str>) -> Option<String> {
-        let url = match base {
-            Some(base) => web_sys::Url::new_with_base(input, base),
-            None => web_sys::Url::new(input),
-        };
-        url.ok().map(|url| url.href())
+        PageUrl::new(input, base).and_then(|url| url.href()).ok()
     }
 }
 

@@ -1,7 +1,7 @@
 //! URL scheme rules: which WebSocket URL a user's input means on a given page.
 //!
 //! The rules are pure; the URL parsing itself is injected through [`UrlParser`], so the
-//! browser driver uses the browser's own WHATWG parser (`web_sys::Url`) and host tests use
+//! browser driver uses the browser's own WHATWG parser (`URL`) and host tests use
 //! an equivalent one.
 //!
 //! | input | page `http:` | page `https:` |

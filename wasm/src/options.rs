@@ -7,7 +7,6 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use js_sys::Array;
 use wasm_bindgen::prelude::*;
 use wsguard::core::backoff::Jitter;
 use wsguard::core::options::{
@@ -59,10 +58,22 @@ pub fn option_expected(name: &str, too_many: bool) -> String {
     }
 }
 
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(catch, js_namespace = Array, js_name = of)]
+    fn array_of(name: &str, index: f64, expected: &str) -> Result<JsValue, JsValue>;
+}
+
 /// The refusal thrown to `arguments.js`.
 pub fn refusal(option: OptionName, index: Option<usize>, expected: &str) -> JsValue {
     let index = index.map_or(-1.0, |index| index as f64);
-    Array::of3(&js_name(option).into(), &index.into(), &expected.into()).into()
+    // A `catch` import: a replaced `Array.of` that throws must not unwind through Rust. Then
+    // the refusal is thrown as its plain message.
+    array_of(js_name(option), index, expected).unwrap_or_else(|_| {
+        ["wsguard: option ", js_name(option), " must be ", expected]
+            .concat()
+            .into()
+    })
 }
 
 fn refused(error: &OptionsError) -> JsValue {

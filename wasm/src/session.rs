@@ -91,8 +91,9 @@ fn number(socket: Option<SocketId>) -> f64 {
 #[wasm_bindgen]
 impl Session {
     /// Checks `url` (a string, resolved here, or a function) and the options (read by
-    /// `arguments.js`, each `undefined` when absent); throws a `TypeError` or `SecurityError`
-    /// for the URL, and `[name, index, expected]` for an option out of range.
+    /// `arguments.js`, each `undefined` when absent), with a random seed for the jitter (drawn in
+    /// JavaScript); throws a `TypeError` or `SecurityError` for the URL, and
+    /// `[name, index, expected]` for an option out of range.
     #[wasm_bindgen(constructor)]
     #[allow(clippy::too_many_arguments)]
     pub fn new(
@@ -116,6 +117,8 @@ impl Session {
         probe: Option<bool>,
         fatal_codes: Option<Vec<f64>>,
         log: Option<bool>,
+        seed_high: u32,
+        seed_low: u32,
     ) -> Result<Session, JsValue> {
         let options = Given {
             min_delay_ms,
@@ -146,11 +149,7 @@ impl Session {
         } else {
             String::new()
         };
-        let seed = {
-            let high = (js_sys::Math::random() * 4_294_967_296.0) as u64;
-            let low = (js_sys::Math::random() * 4_294_967_296.0) as u64;
-            (high << 32) | low
-        };
+        let seed = (u64::from(seed_high) << 32) | u64::from(seed_low);
         let page_secure = wsguard::browser::url::page_is_secure();
         Ok(Self {
             logic: Logic::new(options, seed, page_secure, url),
