@@ -718,7 +718,7 @@ function renderReport({ startedAt, finishedAt, versions, loads, results, summary
   if (sizes) {
     p("## 5. Size");
     p();
-    p("gzip level 9 (brotli quality 11 for comparison) with node's zlib. Peers: esbuild `--bundle --minify --format=esm` of an entry that imports what the adapter uses. wsguard: `scripts/size.mjs` (`node scripts/size.mjs` prints the same total): every file a page fetches when it imports the main entry `pkg/index.js` — the module graph of its static relative imports and re-exports (wasm-bindgen's `snippets/` included) and its `new URL(…, import.meta.url)` assets (the .wasm) — each JS file minified on its own with esbuild (`transform`, not bundled), the .wasm as shipped, and the total adds the files compressed one by one, as a server sends them. `size_gz_bytes` is that total.");
+    p("gzip level 9 (brotli quality 11 for comparison) with node's zlib. Peers: esbuild `--bundle --minify --format=esm` of an entry that imports what the adapter uses. wsguard: `scripts/size.mjs` (`node scripts/size.mjs` prints the same total): every file a page fetches when it imports the main entry `pkg/index.js` — the module graph of its relative imports and re-exports (static, and `import(\"./x\")` with a literal specifier) and its `new URL(…, import.meta.url)` assets (the .wasm) — each JS file minified on its own with esbuild (`transform`, not bundled), the .wasm as shipped, and the total adds the files compressed one by one, as a server sends them. `size_gz_bytes` is that total.");
     p();
     table(
       ["library", "bytes (minified)", "gzip", "brotli"],
@@ -768,7 +768,7 @@ function renderReport({ startedAt, finishedAt, versions, loads, results, summary
       p();
     }
     if (tw?.text) {
-      p(`\`twiggy top -n 25 pkg/wsguard_bg.wasm\` (${tw.version}), on the shipped file: the 25 largest items by shallow size (function bodies, data segments, tables). Without a name section, functions show as \`code[N]\`.`);
+      p(`\`twiggy top -n 25\` (${tw.version}) of \`target/wsguard_bg.named.wasm\`, which \`scripts/build.sh\` writes beside the shipped file: the same optimised code with its function names kept (the name section is not shipped). The 25 largest items by shallow size (function bodies, data segments, tables).`);
       p();
       block(tw.text);
     } else {
