@@ -30,6 +30,7 @@
 //   frame is left holding a freed session.
 import { Session } from "./wsguard.js";
 import { describe, readClose, refusedOption } from "./arguments.js";
+import { jsSpelling } from "./spelling.js";
 
 // Taken once, so that page code replacing them later cannot intercept wsguard's own calls.
 // WebSocket and fetch are read when used: monitoring code replaces them on purpose.
@@ -255,8 +256,8 @@ function closeFields(event) {
 /** The Diagnosis object, from the fields the Rust session reports in this order. */
 export const diagnosisObject = (kind, summary, advice, code, reason, wasClean, wasOpen, openForMs, idleForMs, pageSecure, url, attempt, probe, willRetry, retryInMs) => ({
   kind,
-  summary,
-  advice,
+  summary: jsSpelling(summary),
+  advice: jsSpelling(advice),
   code,
   reason,
   wasClean,
@@ -313,7 +314,7 @@ class EventSlot {
     this.event = ["reconnecting", attempt, delayMs];
   }
   warn(text) {
-    this.warning = text;
+    this.warning = jsSpelling(text);
   }
   diagnosis(...fields) {
     this.event = ["diagnosis", diagnosisObject(...fields), this.warning];
@@ -426,7 +427,11 @@ export class Driver {
       this.#values.delete(id);
       // A refusal is an Error carrying the message; only where page code broke the Error
       // constructors is it the message alone, a string.
-      if (typeof error === "object" && error !== null) error.data = data;
+      if (typeof error === "string") throw jsSpelling(error);
+      try {
+        error.message = jsSpelling(error.message);
+        error.data = data;
+      } catch {}
       throw error;
     }
   }

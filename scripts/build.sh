@@ -20,8 +20,11 @@ fi
 before=$(stat -c %s pkg/wsguard_bg.wasm)
 # The same optimisation keeping the function names, for `twiggy` (the bench reads it): what the
 # shipped .wasm holds, by name.
-wasm-opt -Oz --converge --strip-producers -g pkg/wsguard_bg.wasm -o target/wsguard_bg.named.wasm
-wasm-opt -Oz --converge --strip-producers pkg/wsguard_bg.wasm -o pkg/wsguard_bg.wasm
+# Flattening and re-looping the control flow between two -Oz rounds saves about 120 B gzip
+# (measured with binaryen 132) that -Oz alone leaves.
+passes=(-Oz --flatten --rereloop -Oz --converge --strip-producers)
+wasm-opt "${passes[@]}" -g pkg/wsguard_bg.wasm -o target/wsguard_bg.named.wasm
+wasm-opt "${passes[@]}" pkg/wsguard_bg.wasm -o pkg/wsguard_bg.wasm
 after=$(stat -c %s pkg/wsguard_bg.wasm)
 
 node scripts/merge-template.mjs

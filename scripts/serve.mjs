@@ -43,7 +43,7 @@ import { extname, join, normalize, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { WebSocketServer } from "ws";
 import { ensureCerts } from "../tests/servers/certs.mjs";
-import { cutWhenIdle } from "../tests/servers/scenarios.mjs";
+import { cutWhenIdle, track } from "../tests/servers/scenarios.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const WWW = join(ROOT, "www");
@@ -86,22 +86,6 @@ function pageCertificate(certs) {
     return { tls: { cert: readFileSync(cert), key: readFileSync(key) }, source: "mkcert" };
   }
   return { tls: certs.trusted, source: "local" };
-}
-
-/** Tracks every socket a server accepted, so that stop() can destroy them. */
-function tracked(server) {
-  const sockets = new Set();
-  const add = (socket) => {
-    sockets.add(socket);
-    socket.once("close", () => sockets.delete(socket));
-  };
-  server.on("connection", add);
-  server.on("secureConnection", add);
-  return () =>
-    new Promise((resolve) => {
-      for (const socket of sockets) socket.destroy();
-      server.close(() => resolve());
-    });
 }
 
 function listen(server, port, host) {
@@ -279,7 +263,7 @@ async function startDualServer({ tls, onUpgrade, host }) {
       secure.emit("connection", duplex);
     });
   });
-  const stop = tracked(front);
+  const stop = track(front);
   const port = await listen(front, 0, host);
   return { port, stop };
 }
@@ -292,7 +276,7 @@ async function startWsServer({ tls, onUpgrade, host }) {
   };
   const server = tls ? https.createServer(tls, ok) : http.createServer(ok);
   server.on("upgrade", onUpgrade);
-  const stop = tracked(server);
+  const stop = track(server);
   const port = await listen(server, 0, host);
   return { port, stop };
 }
@@ -344,12 +328,12 @@ export async function startDemo({ port = 8443, httpPort = 8080, host = "localhos
 
     const secure = https.createServer(page.tls, app.onRequest);
     secure.on("upgrade", app.onUpgrade);
-    stops.push(tracked(secure));
+    stops.push(track(secure));
     securePort = await listen(secure, port, host);
 
     const insecure = http.createServer(app.onRequest);
     insecure.on("upgrade", app.onUpgrade);
-    stops.push(tracked(insecure));
+    stops.push(track(insecure));
     insecurePort = await listen(insecure, httpPort, host);
 
     return {

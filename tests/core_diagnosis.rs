@@ -362,7 +362,7 @@ fn idle_timeout_summary_and_advice() {
     for d in [at_limit, repeated] {
         assert!(d
             .advice
-            .contains("heartbeat: { intervalMs: 25000, message: \"ping\", timeoutMs: 10000 }"));
+            .contains("`heartbeat: { interval_ms: 25000, message: \"ping\", timeout_ms: 10000 }`"));
         assert!(d.advice.contains("proxy_read_timeout"));
     }
 }
@@ -380,7 +380,7 @@ fn heartbeat_and_timeout_summaries_differ() {
         ..HANDSHAKE
     }
     .diagnose();
-    assert!(ours.summary.contains("connectTimeoutMs"));
+    assert!(ours.summary.contains("`connect_timeout_ms`"));
     assert!(browsers.summary.contains("30 s"));
     let heartbeat = Case {
         cause: CloseCause::HeartbeatTimeout,
@@ -801,7 +801,7 @@ fn advice_texts_say_each_piece_in_full() {
         .contains("gives the status (\"Unexpected response code: 403\")"));
     assert!(timeout
         .advice
-        .contains("raise connectTimeoutMs only if the server is merely slow. Test with curl"));
+        .contains("raise `connect_timeout_ms` only if the server is merely slow. Test with curl"));
     let protocol = Case {
         errored: true,
         ..DROP
@@ -811,7 +811,7 @@ fn advice_texts_say_each_piece_in_full() {
     assert!(protocol.advice.contains("text frames must be valid UTF-8"));
     let lost = DROP.diagnose();
     assert!(lost.advice.contains(
-        "enable the heartbeat (heartbeat: { intervalMs: 25000, message: \"ping\", timeoutMs: 10000 }) so that dead connections are noticed within seconds."
+        "enable the heartbeat (`heartbeat: { interval_ms: 25000, message: \"ping\", timeout_ms: 10000 }`) so that dead connections are noticed within seconds."
     ));
     for (name, case, _) in table() {
         let d = case.diagnose();

@@ -618,11 +618,11 @@ fn refusal_messages_in_full() {
         ),
         (
             SendRefusal::BufferingDisabled.message(),
-            "wsguard: send() while not connected, and buffering is off (maxBufferedMessages or maxBufferedBytes is 0)",
+            "wsguard: send() while not connected, and buffering is off (`max_buffered_messages` or `max_buffered_bytes` is 0)",
         ),
         (
             SendRefusal::TooManyMessages { limit: 1000 }.message(),
-            "wsguard: send() while not connected, and the buffer already holds maxBufferedMessages (1000) messages",
+            "wsguard: send() while not connected, and the buffer already holds `max_buffered_messages` (1000) messages",
         ),
         (
             SendRefusal::TooManyBytes {
@@ -631,7 +631,7 @@ fn refusal_messages_in_full() {
                 size: 4096,
             }
             .message(),
-            "wsguard: send() while not connected: a message of 4096 bytes does not fit the buffer (1048000 of maxBufferedBytes 1048576 used)",
+            "wsguard: send() while not connected: a message of 4096 bytes does not fit the buffer (1048000 of `max_buffered_bytes` 1048576 used)",
         ),
     ];
     for (message, text) in cases {

@@ -418,29 +418,13 @@ fn texts_quote_the_real_limits() {
 #[test]
 fn option_names_are_distinct_rust_field_names() {
     use OptionName::*;
-    let all = [
-        MinDelayMs,
-        MaxDelayMs,
-        Factor,
-        Jitter,
-        MaxRetries,
-        ConnectTimeoutMs,
-        StableAfterMs,
-        MaxBufferedMessages,
-        MaxBufferedBytes,
-        Heartbeat,
-        HeartbeatIntervalMs,
-        HeartbeatMessage,
-        HeartbeatTimeoutMs,
-        Protocols,
-        BinaryType,
-        Insecure,
-        Probe,
-        FatalCodes,
-        Log,
-    ];
+    let all = OptionName::ALL;
     for (i, option) in all.iter().enumerate() {
         let name = option.as_str();
+        assert_eq!(
+            *option as usize, i,
+            "{name}: ALL follows the declaration order"
+        );
         assert!(
             name.bytes()
                 .all(|b| b.is_ascii_lowercase() || b == b'_' || b == b'.'),

@@ -111,7 +111,7 @@ impl Client {
     }
 
     /// Sends a string, `ArrayBuffer`, `ArrayBufferView` or `Blob`: at once when open, else
-    /// queued (within `maxBufferedMessages`/`maxBufferedBytes`) and sent in order on open.
+    /// queued (within `max_buffered_messages`/`max_buffered_bytes`) and sent in order on open.
     ///
     /// ```no_run
     /// # let client: wsguard::browser::client::Client = unimplemented!();

@@ -1,7 +1,7 @@
 //! Reconnect delays: exponential backoff with jitter, and the seeded random source it draws
 //! from.
 //!
-//! Retry `n` (counted from 0) has the ceiling `min(maxDelayMs, minDelayMs · factor^n)`, and
+//! Retry `n` (counted from 0) has the ceiling `min(max_delay_ms, min_delay_ms · factor^n)`, and
 //! the [`Jitter`] mode draws the delay below it:
 //!
 //! | jitter | delay |
@@ -20,7 +20,7 @@
 //! 0.103 with this policy, which also brings clients back sooner.
 //!
 //! After a close with 1012 (service restart) or 1013 (try again later) the server asked for
-//! patience: the delay is at least [`RETRY_LATER_FLOOR_MS`] (clamped to `maxDelayMs`), and is
+//! patience: the delay is at least [`RETRY_LATER_FLOOR_MS`] (clamped to `max_delay_ms`), and is
 //! spread above that floor, up to `max(ceiling, 2 · floor)` (again clamped), so that the
 //! clients a restart dropped together do not all return together at the floor.
 //!
@@ -37,7 +37,7 @@
 
 use super::time::Millis;
 
-/// The least delay after a close with 1012 or 1013, unless `maxDelayMs` is shorter.
+/// The least delay after a close with 1012 or 1013, unless `max_delay_ms` is shorter.
 ///
 /// A restarting service usually needs seconds, not the one second of a first retry.
 pub const RETRY_LATER_FLOOR_MS: Millis = 5000;
@@ -137,7 +137,7 @@ impl Rng {
     }
 }
 
-/// The backoff parameters: `minDelayMs`, `maxDelayMs`, `factor` and `jitter`. Made from the
+/// The backoff parameters: `min_delay_ms`, `max_delay_ms`, `factor` and `jitter`. Made from the
 /// options with `Backoff::new(&options)` (written with the options, in `options.rs`, so that
 /// this module knows nothing of them).
 ///
@@ -171,7 +171,7 @@ impl Backoff {
         }
     }
 
-    /// The ceiling of retry `retry` (from 0): `min(maxDelayMs, minDelayMs · factor^retry)`.
+    /// The ceiling of retry `retry` (from 0): `min(max_delay_ms, min_delay_ms · factor^retry)`.
     ///
     /// ```
     /// use wsguard::core::backoff::Backoff;
@@ -184,12 +184,12 @@ impl Backoff {
         // loop in `powi` short.
         const MAX_EXPONENT: u32 = 1024;
         let grown = self.min_delay_ms as f64 * powi(self.factor, retry.min(MAX_EXPONENT));
-        // `f64::min` ignores NaN, and `as` saturates: the result is always ≤ maxDelayMs.
+        // `f64::min` ignores NaN, and `as` saturates: the result is always ≤ max_delay_ms.
         (grown.min(self.max_delay_ms as f64) as Millis).min(self.max_delay_ms)
     }
 
     /// The delay before retry `retry` (from 0), drawn from `rng`; `retry_later` after a close
-    /// with 1012 or 1013. Always within `[0, maxDelayMs]`.
+    /// with 1012 or 1013. Always within `[0, max_delay_ms]`.
     ///
     /// ```
     /// use wsguard::core::backoff::{Backoff, Jitter, Rng};

@@ -33,17 +33,17 @@ use super::text::{concat, decimal};
 pub enum SendRefusal {
     /// The client was closed with `close()` (or gave up): it will never open again.
     Closed,
-    /// The socket is not open and buffering is off (`maxBufferedMessages` or
-    /// `maxBufferedBytes` is 0).
+    /// The socket is not open and buffering is off (`max_buffered_messages` or
+    /// `max_buffered_bytes` is 0).
     BufferingDisabled,
-    /// The socket is not open and `maxBufferedMessages` messages are already queued.
+    /// The socket is not open and `max_buffered_messages` messages are already queued.
     TooManyMessages {
-        /// `maxBufferedMessages`.
+        /// `max_buffered_messages`.
         limit: u32,
     },
-    /// The socket is not open and the message would take the queue past `maxBufferedBytes`.
+    /// The socket is not open and the message would take the queue past `max_buffered_bytes`.
     TooManyBytes {
-        /// `maxBufferedBytes`.
+        /// `max_buffered_bytes`.
         limit: u64,
         /// Bytes already queued.
         queued: u64,
@@ -53,7 +53,8 @@ pub enum SendRefusal {
 }
 
 impl SendRefusal {
-    /// The refusal in a sentence, starting with `wsguard: `.
+    /// The refusal in a sentence, starting with `wsguard: `, options named in the core's spelling
+    /// between backticks (the JS layer respells them).
     ///
     /// ```
     /// use wsguard::core::buffer::SendRefusal;
@@ -61,15 +62,15 @@ impl SendRefusal {
     /// assert_eq!(
     ///     refusal.message(),
     ///     "wsguard: send() while not connected: a message of 41 bytes does not fit the \
-    ///      buffer (60 of maxBufferedBytes 100 used)",
+    ///      buffer (60 of `max_buffered_bytes` 100 used)",
     /// );
     /// ```
     pub fn message(&self) -> String {
         match *self {
             Self::Closed => "wsguard: send() after the client was closed".into(),
-            Self::BufferingDisabled => "wsguard: send() while not connected, and buffering is off (maxBufferedMessages or maxBufferedBytes is 0)".into(),
+            Self::BufferingDisabled => "wsguard: send() while not connected, and buffering is off (`max_buffered_messages` or `max_buffered_bytes` is 0)".into(),
             Self::TooManyMessages { limit } => concat(&[
-                "wsguard: send() while not connected, and the buffer already holds maxBufferedMessages (",
+                "wsguard: send() while not connected, and the buffer already holds `max_buffered_messages` (",
                 &decimal(limit.into()),
                 ") messages",
             ]),
@@ -78,7 +79,7 @@ impl SendRefusal {
                 &decimal(size),
                 " bytes does not fit the buffer (",
                 &decimal(queued),
-                " of maxBufferedBytes ",
+                " of `max_buffered_bytes` ",
                 &decimal(limit),
                 " used)",
             ]),

@@ -32,17 +32,17 @@
 //!
 //! - At most one socket is alive: the old one is closed (or already dead) before a new one
 //!   opens.
-//! - A socket still connecting after `connectTimeoutMs` is closed with
+//! - A socket still connecting after `connect_timeout_ms` is closed with
 //!   [`CLOSE_CONNECT_TIMEOUT`] and counts as a failed attempt.
-//! - After a loss or a failed attempt: a close code in `fatalCodes` (as reported by the
-//!   browser) or an exhausted `maxRetries` ends in [`State::Closed`]; otherwise, while the
+//! - After a loss or a failed attempt: a close code in `fatal_codes` (as reported by the
+//!   browser) or an exhausted `max_retries` ends in [`State::Closed`]; otherwise, while the
 //!   network is offline the machine waits in [`State::Offline`] without spending a retry;
 //!   otherwise it waits in [`State::Reconnecting`] for a [`Backoff`] delay.
 //! - The network coming back online, or the page becoming visible, while `Reconnecting` or
 //!   `Offline`, attempts at once with a fresh backoff (retry count 0).
-//! - The retry count resets only once a connection has stayed open `stableAfterMs`.
-//! - With a heartbeat, after `intervalMs` without inbound messages the heartbeat is sent;
-//!   no inbound message within `timeoutMs` closes the socket with
+//! - The retry count resets only once a connection has stayed open `stable_after_ms`.
+//! - With a heartbeat, after `heartbeat.interval_ms` without inbound messages the heartbeat is sent;
+//!   no inbound message within `heartbeat.timeout_ms` closes the socket with
 //!   [`CLOSE_HEARTBEAT_TIMEOUT`] and counts as a loss.
 //! - The user's `close()` is final: the machine asks the socket to close, waits up to
 //!   [`CLOSE_GRACE_MS`] for it, then reports [`State::Closed`].

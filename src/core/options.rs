@@ -185,7 +185,7 @@ impl Default for Options {
 }
 
 impl Backoff {
-    /// The backoff of `options` (`minDelayMs`, `maxDelayMs`, `factor`, `jitter`).
+    /// The backoff of `options` (`min_delay_ms`, `max_delay_ms`, `factor`, `jitter`).
     ///
     /// ```
     /// use wsguard::core::backoff::Backoff;

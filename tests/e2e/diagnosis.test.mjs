@@ -98,7 +98,13 @@ const scenarios = [
   { name: "refusedWss", expected: "certificate" },
   // ws:// to loopback needs insecure: "allow", or wsguard upgrades it to wss://.
   { name: "refusedWs", expected: "unreachable", options: { insecure: "allow" } },
-  { name: "silent", expected: "timeout", options: { connectTimeoutMs: 1500 } },
+  {
+    name: "silent",
+    expected: "timeout",
+    options: { connectTimeoutMs: 1500 },
+    // The core names options in its Rust spelling; the package's users read their own.
+    check: (detail) => assert.match(detail.summary, /within `connectTimeoutMs`/, "detail.summary"),
+  },
   { name: "drop", expected: "connection-lost" },
   {
     // Cut after 2 s of silence, twice in a row: the second diagnosis names the idle timeout.

@@ -215,7 +215,7 @@ const SEND = [
     try { g.send(value); } catch (error) { return error.data === value; }`, { returns: true }),
   onGuard("send: 2 MB while queueing with the 1 MiB default", `g.send("x".repeat(2e6));`, {
     throws: "RangeError",
-    message: /2000000 bytes.*maxBufferedBytes/,
+    message: /2000000 bytes.*`maxBufferedBytes`/,
   }),
   onGuard("send: queue off (maxBufferedMessages 0) while connecting, as WebSocket", `g.send("x");`, {
     throws: "InvalidStateError",

@@ -27,7 +27,7 @@
 // good, so that a test can let its clients drain their queues before it checks them.
 import http from "node:http";
 import { WebSocketServer } from "ws";
-import { blankPage, servePackage } from "./lab.mjs";
+import { blankPage, servePackage, stopWithParent } from "./lab.mjs";
 
 /** mulberry32: a tiny seeded PRNG returning floats in [0, 1). */
 export function mulberry32(seed) {
@@ -283,15 +283,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   process.on("SIGTERM", stop);
   setTimeout(stop, seconds * 1000).unref();
   const parent = Number(arg("--parent"));
-  if (parent) {
-    setInterval(() => {
-      try {
-        process.kill(parent, 0);
-      } catch {
-        stop();
-      }
-    }, 1000).unref();
-  }
+  if (parent) stopWithParent(parent, stop);
   // Keep the process alive until one of the stops above.
   setInterval(() => {}, 60_000);
 }

@@ -147,14 +147,19 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
   const parentAt = process.argv.indexOf("--parent");
-  if (parentAt > 0) {
-    const parent = Number(process.argv[parentAt + 1]);
-    setInterval(() => {
-      try {
-        process.kill(parent, 0);
-      } catch {
-        stop();
-      }
-    }, 1000).unref();
-  }
+  if (parentAt > 0) stopWithParent(Number(process.argv[parentAt + 1]), stop);
+}
+
+/**
+ * Calls `stop` once process `parent` is gone (checked every second), so that a server started by
+ * a test runner never outlives it.
+ */
+export function stopWithParent(parent, stop) {
+  setInterval(() => {
+    try {
+      process.kill(parent, 0);
+    } catch {
+      stop();
+    }
+  }, 1000).unref();
 }

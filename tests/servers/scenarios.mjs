@@ -65,8 +65,8 @@ function pathOf(request) {
   return new URL(request.url, "http://127.0.0.1").pathname;
 }
 
-/** A tracker of every socket a server accepted, so that stop() can destroy them. */
-function track(server) {
+/** Tracks every socket `server` accepts; returns a stop() that destroys them and closes it. */
+export function track(server) {
   const sockets = new Set();
   const add = (socket) => {
     sockets.add(socket);

@@ -15,40 +15,41 @@ use wsguard::core::options::{
 };
 use wsguard::core::url::Insecure;
 
-/// The options by their JS names.
-const NAMES: [(&str, OptionName); 19] = [
-    ("minDelayMs", OptionName::MinDelayMs),
-    ("maxDelayMs", OptionName::MaxDelayMs),
-    ("factor", OptionName::Factor),
-    ("jitter", OptionName::Jitter),
-    ("maxRetries", OptionName::MaxRetries),
-    ("connectTimeoutMs", OptionName::ConnectTimeoutMs),
-    ("stableAfterMs", OptionName::StableAfterMs),
-    ("maxBufferedMessages", OptionName::MaxBufferedMessages),
-    ("maxBufferedBytes", OptionName::MaxBufferedBytes),
-    ("heartbeat", OptionName::Heartbeat),
-    ("heartbeat.intervalMs", OptionName::HeartbeatIntervalMs),
-    ("heartbeat.message", OptionName::HeartbeatMessage),
-    ("heartbeat.timeoutMs", OptionName::HeartbeatTimeoutMs),
-    ("protocols", OptionName::Protocols),
-    ("binaryType", OptionName::BinaryType),
-    ("insecure", OptionName::Insecure),
-    ("probe", OptionName::Probe),
-    ("fatalCodes", OptionName::FatalCodes),
-    ("log", OptionName::Log),
+/// The options' JS names, in the order of [`OptionName::ALL`].
+const JS_NAMES: [&str; 19] = [
+    "minDelayMs",
+    "maxDelayMs",
+    "factor",
+    "jitter",
+    "maxRetries",
+    "connectTimeoutMs",
+    "stableAfterMs",
+    "maxBufferedMessages",
+    "maxBufferedBytes",
+    "heartbeat",
+    "heartbeat.intervalMs",
+    "heartbeat.message",
+    "heartbeat.timeoutMs",
+    "protocols",
+    "binaryType",
+    "insecure",
+    "probe",
+    "fatalCodes",
+    "log",
 ];
 
 fn js_name(option: OptionName) -> &'static str {
-    NAMES
-        .iter()
-        .find(|(_, named)| *named == option)
-        .map_or("", |(name, _)| name)
+    JS_NAMES[option as usize]
 }
 
 /// What the option named `name` (JS name) must be; with `too_many`, what its list must be.
 #[wasm_bindgen(js_name = optionExpected)]
 pub fn option_expected(name: &str, too_many: bool) -> String {
-    let Some((_, option)) = NAMES.iter().find(|(named, _)| *named == name) else {
+    let Some(option) = JS_NAMES
+        .iter()
+        .position(|named| *named == name)
+        .map(|index| OptionName::ALL[index])
+    else {
         return String::new();
     };
     match (too_many, option) {

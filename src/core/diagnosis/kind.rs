@@ -18,7 +18,7 @@ pub enum Kind {
     /// `unreachable`: a `ws://` handshake failed (refused, reset, name not resolved, or the
     /// upgrade refused), or the browser refused to create the socket at all.
     Unreachable,
-    /// `timeout`: the handshake took too long (our `connectTimeoutMs`, or the browser's own
+    /// `timeout`: the handshake took too long (our `connect_timeout_ms`, or the browser's own
     /// ~30 s `wss:` / ~240 s `ws:` limit).
     Timeout,
     /// `connection-lost`: an open connection dropped without a close frame (or our heartbeat

@@ -25,9 +25,9 @@ const NGINX_UPGRADE: &str = "Behind nginx set proxy_http_version 1.1, proxy_set_
 
 /// The heartbeat setting the advice recommends.
 const HEARTBEAT_EXAMPLE: &str =
-    "heartbeat: { intervalMs: 25000, message: \"ping\", timeoutMs: 10000 }";
+    "`heartbeat: { interval_ms: 25000, message: \"ping\", timeout_ms: 10000 }`";
 
-pub(super) const MIXED_CONTENT: &str = "An insecure ws:// socket cannot be opened from an HTTPS page: the browser blocks it as mixed content (or insecure: \"error\" refused it before trying).";
+pub(super) const MIXED_CONTENT: &str = "An insecure ws:// socket cannot be opened from an HTTPS page: the browser blocks it as mixed content (or the `insecure` option, set to \"error\", refused it before trying).";
 pub(super) const MIXED_CONTENT_ADVICE: Advice = &["Use a wss:// URL served with a valid certificate, or a relative URL such as \"/ws\", which wsguard turns into wss:// on HTTPS pages; only loopback hosts (localhost, 127.0.0.1, [::1]) may keep ws:// on a secure page."];
 
 pub(super) const USER_CLOSE: &str = "The application closed the connection.";
@@ -43,17 +43,17 @@ pub(super) const OFFLINE: &str =
     "The browser reports no network connection (navigator.onLine is false).";
 pub(super) const OFFLINE_ADVICE: Advice = &["Nothing to fix in the application: wsguard reconnects as soon as the browser fires \"online\". If the device does have a network, look for DevTools network throttling set to Offline, a VPN or a captive portal."];
 
-pub(super) const CONNECT_TIMEOUT: &str = "The handshake did not complete within connectTimeoutMs: nothing answered in time at that address, or the server or a proxy is overloaded.";
+pub(super) const CONNECT_TIMEOUT: &str = "The handshake did not complete within `connect_timeout_ms`: nothing answered in time at that address, or the server or a proxy is overloaded.";
 pub(super) const BROWSER_TIMEOUT: &str = "The handshake did not complete before the browser's own limit (about 30 s for wss://, 240 s for ws://): something accepted the connection but never answered.";
 pub(super) const TIMEOUT_ADVICE: Advice = &[
-    "Check the host and port, and that the server answers there (a firewall that drops packets instead of refusing them looks like this); look for a stalled proxy or an overloaded server; raise connectTimeoutMs only if the server is merely slow. ",
+    "Check the host and port, and that the server answers there (a firewall that drops packets instead of refusing them looks like this); look for a stalled proxy or an overloaded server; raise `connect_timeout_ms` only if the server is merely slow. ",
     TEST_WITH_CURL,
     "https://host/path (http:// for ws://)",
     EXPECT_101,
 ];
 
-pub(super) const HEARTBEAT_LOST: &str = "The heartbeat got no answer within heartbeat.timeoutMs, so wsguard closed the connection as dead.";
-pub(super) const HEARTBEAT_ADVICE: Advice = &["Usually a network that vanished without a trace (sleep, Wi-Fi change, a NAT or proxy that forgot the connection): wsguard reconnects. If it happens while the network is fine, make the server answer the heartbeat message (any inbound message counts) and raise heartbeat.timeoutMs if the server is slow to reply."];
+pub(super) const HEARTBEAT_LOST: &str = "The heartbeat got no answer within `heartbeat.timeout_ms`, so wsguard closed the connection as dead.";
+pub(super) const HEARTBEAT_ADVICE: Advice = &["Usually a network that vanished without a trace (sleep, Wi-Fi change, a NAT or proxy that forgot the connection): wsguard reconnects. If it happens while the network is fine, make the server answer the heartbeat message (any inbound message counts) and raise `heartbeat.timeout_ms` if the server is slow to reply."];
 
 pub(super) const UNREACHABLE: &str = "The ws:// handshake failed before the socket opened: nothing accepted the connection at that address, it was reset, or the server or a proxy refused the upgrade.";
 pub(super) const UNREACHABLE_ADVICE: Advice = &[
@@ -103,7 +103,7 @@ pub(super) const CONNECTION_LOST_ADVICE: Advice = &[
 pub(super) const IDLE_TIMEOUT_ADVICE: Advice = &[
     "Keep the connection from going silent: enable the heartbeat, ",
     HEARTBEAT_EXAMPLE,
-    ", with intervalMs below the idle limit (the server may answer or ignore the message). ",
+    ", with `interval_ms` below the idle limit (the server may answer or ignore the message). ",
     "Or raise the limit: nginx proxy_read_timeout (60 s by default), the AWS ALB idle timeout (60 s), Cloudflare's 100 s; traffic in time resets them.",
 ];
 
@@ -151,15 +151,15 @@ pub(super) fn server_closed_summary(code: u16) -> String {
 
 pub(super) fn server_closed_advice(code: u16) -> Advice {
     match code {
-        1000 | 1005 => &["The server ended the connection on purpose; wsguard reconnects unless it is closed or the code is in fatalCodes. If the connection should have stayed open, the server's logs say why it closed."],
+        1000 | 1005 => &["The server ended the connection on purpose; wsguard reconnects unless it is closed or the code is in `fatal_codes`. If the connection should have stayed open, the server's logs say why it closed."],
         1001 => &["Usually a deploy, a restart or a page of the server going away: wsguard reconnects with backoff. If it happens without a deploy, read the server's logs."],
-        1008 => &["Check the credentials the server expects (token, cookie) and its policy (allowed Origins, rate limits). wsguard does not reconnect after 1008 by default (see fatalCodes): the same attempt would be refused the same way."],
-        1009 => &["A message exceeded the server's size limit: send smaller messages, or raise the limit on the server. wsguard does not reconnect after 1009 by default (see fatalCodes)."],
-        1002 | 1003 | 1007 | 1010 => &["The server refused what the client sent (its format, encoding, or missing extension): check the messages and sub-protocol the server expects. wsguard does not reconnect after this code by default (see fatalCodes)."],
+        1008 => &["Check the credentials the server expects (token, cookie) and its policy (allowed Origins, rate limits). wsguard does not reconnect after 1008 by default (see `fatal_codes`): the same attempt would be refused the same way."],
+        1009 => &["A message exceeded the server's size limit: send smaller messages, or raise the limit on the server. wsguard does not reconnect after 1009 by default (see `fatal_codes`)."],
+        1002 | 1003 | 1007 | 1010 => &["The server refused what the client sent (its format, encoding, or missing extension): check the messages and sub-protocol the server expects. wsguard does not reconnect after this code by default (see `fatal_codes`)."],
         1011 | 1014 => &["The server failed (1011), or a gateway could not reach it (1014): read the server's or proxy's logs; wsguard reconnects with backoff."],
         1012 | 1013 => &["The server asked clients to come back later: wsguard waits at least 5 s before retrying, spread out so that clients do not all return at once."],
-        3000..=4999 => &["The server or library defines this code: look it up in its documentation, and add it to fatalCodes if a retry cannot succeed (for example a rejected login)."],
-        _ => &["Read the server's logs for why it closed; wsguard reconnects unless the code is in fatalCodes."],
+        3000..=4999 => &["The server or library defines this code: look it up in its documentation, and add it to `fatal_codes` if a retry cannot succeed (for example a rejected login)."],
+        _ => &["Read the server's logs for why it closed; wsguard reconnects unless the code is in `fatal_codes`."],
     }
 }
 

@@ -50,7 +50,7 @@ pub enum Event {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Action<M> {
-    /// Open a socket to the URL (with `protocols` and `binaryType` from the options).
+    /// Open a socket to the URL (with `protocols` and `binary_type` from the options).
     OpenSocket {
         /// The id to tag its events with.
         socket: SocketId,

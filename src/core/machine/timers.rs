@@ -20,9 +20,9 @@ pub const ERROR_CLOSE_GRACE_MS: Millis = 1000;
 pub(super) enum Timer {
     /// The backoff delay before the next attempt.
     Retry,
-    /// `connectTimeoutMs` for a socket still connecting.
+    /// `connect_timeout_ms` for a socket still connecting.
     ConnectTimeout,
-    /// `stableAfterMs`: an open socket this old resets the retry count.
+    /// `stable_after_ms`: an open socket this old resets the retry count.
     Stable,
     /// The heartbeat's silence before it sends (and its wake-ups while it waits).
     HeartbeatIdle,

@@ -83,6 +83,35 @@ pub enum OptionName {
 }
 
 impl OptionName {
+    /// Every option, in the order of its declaration (so `option as usize` is its index here).
+    ///
+    /// ```
+    /// use wsguard::core::options::OptionName;
+    /// let names: Vec<&str> = OptionName::ALL.iter().map(|option| option.as_str()).collect();
+    /// assert!(names.contains(&"heartbeat.interval_ms"));
+    /// ```
+    pub const ALL: [OptionName; 19] = [
+        Self::MinDelayMs,
+        Self::MaxDelayMs,
+        Self::Factor,
+        Self::Jitter,
+        Self::MaxRetries,
+        Self::ConnectTimeoutMs,
+        Self::StableAfterMs,
+        Self::MaxBufferedMessages,
+        Self::MaxBufferedBytes,
+        Self::Heartbeat,
+        Self::HeartbeatIntervalMs,
+        Self::HeartbeatMessage,
+        Self::HeartbeatTimeoutMs,
+        Self::Protocols,
+        Self::BinaryType,
+        Self::Insecure,
+        Self::Probe,
+        Self::FatalCodes,
+        Self::Log,
+    ];
+
     /// The Rust field's name (`"heartbeat.interval_ms"` for a field of the heartbeat).
     ///
     /// ```
