@@ -21,10 +21,10 @@ use core::cell::{Cell, RefCell};
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{MessageEvent, WebSocket};
+use web_sys::WebSocket;
 
 use super::events::{ClientEvent, Observer};
-use super::message::Message;
+use super::message::{Message, MessageEvent};
 use super::tally::{Counted, Tally};
 use crate::core::diagnosis::Diagnosis;
 

@@ -15,8 +15,20 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use js_sys::{ArrayBuffer, Uint8Array};
-use wasm_bindgen::{JsCast, JsValue};
-use web_sys::MessageEvent;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::Event;
+
+#[wasm_bindgen]
+extern "C" {
+    /// The browser's `MessageEvent`, bound here for its `data` only (so that the crate asks
+    /// `web-sys` for no feature the npm build does not need).
+    #[derive(Clone, Debug)]
+    pub(crate) type MessageEvent;
+
+    #[wasm_bindgen(method, getter)]
+    fn data(this: &MessageEvent) -> JsValue;
+}
 
 /// One message from the server: the browser's `MessageEvent`, read on demand.
 ///
@@ -83,13 +95,15 @@ impl Message {
         self.0.data()
     }
 
-    /// The browser's `MessageEvent` itself (`origin`, `timeStamp`, the socket as `target`).
+    /// The browser's `MessageEvent` itself, as an `Event` (`timeStamp`, the socket as
+    /// `target`); cast it for `origin` or `lastEventId`.
     ///
     /// ```no_run
+    /// use wasm_bindgen::JsCast;
     /// # let message: wsguard::browser::message::Message = unimplemented!();
-    /// let origin = message.event().origin();
+    /// let origin = message.event().unchecked_ref::<web_sys::MessageEvent>().origin();
     /// ```
-    pub fn event(&self) -> &MessageEvent {
-        &self.0
+    pub fn event(&self) -> &Event {
+        self.0.unchecked_ref()
     }
 }

@@ -56,6 +56,8 @@ pub fn is_retry_later(code: u16) -> bool {
 
 /// How a delay is drawn below its ceiling.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
 pub enum Jitter {
     /// Uniform in `[0, ceiling]`: spreads a crowd the most (the default).
     #[default]

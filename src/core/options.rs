@@ -41,6 +41,8 @@ pub const DEFAULT_FATAL_CODES: [u16; 6] = [1002, 1003, 1007, 1008, 1009, 1010];
 
 /// What `binaryType` the socket uses for binary messages.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
 pub enum BinaryType {
     /// `"blob"`: the browser's own default.
     #[default]
@@ -83,6 +85,8 @@ impl BinaryType {
 /// The heartbeat: after `interval_ms` without any inbound message, send `message`; if no
 /// inbound message at all arrives within `timeout_ms` after that, the connection is dead.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "camelCase", default))]
 pub struct Heartbeat {
     /// Inbound silence, in milliseconds, after which the heartbeat message is sent
     /// (1 to [`MAX_TIMER_MS`]).
@@ -117,6 +121,8 @@ impl Default for Heartbeat {
 /// assert!(options.validate().is_ok());
 /// ```
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "camelCase", default))]
 pub struct Options {
     /// The backoff ceiling of the first retry: 0 to [`MAX_TIMER_MS`].
     pub min_delay_ms: Millis,

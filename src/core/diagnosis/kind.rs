@@ -4,6 +4,8 @@
 /// name ([`Kind::as_str`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum Kind {
     /// `mixed-content`: a `ws://` socket from an HTTPS page, blocked by the browser (a
     /// synchronous `SecurityError`) or refused by `insecure: "error"`. Never a loopback host.
