@@ -13,6 +13,7 @@ use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 use wsguard::browser::client::{Client, ClientEvent};
 use wsguard::browser::errors::{ClientError, SendFailure};
+use wsguard::browser::subscription::Subscription;
 use wsguard::browser::tally;
 use wsguard::core::backoff::Jitter;
 use wsguard::core::buffer::SendRefusal;
@@ -98,7 +99,7 @@ impl Log {
     }
 
     /// Subscribes to everything `client` reports; the handles must live as long as the test.
-    fn watch(&self, client: &Client) -> [wsguard::browser::subscription::Subscription; 2] {
+    fn watch(&self, client: &Client) -> [Subscription; 2] {
         let events = self.clone();
         let messages = self.clone();
         [
@@ -258,6 +259,36 @@ async fn dropping_the_client_releases_everything() {
     sleep(50).await;
     assert!(!log.has("close 1000"), "nothing after drop: {}", log.text());
     assert_eq!(tally::counts(), before);
+}
+
+#[wasm_bindgen_test]
+async fn callbacks_may_call_the_client_and_drop_their_own_subscription() {
+    let client = Rc::new(Client::new(&lab_url("/echo"), quick()).unwrap());
+    let log = Log::default();
+    let _watch = log.watch(&client);
+    let weak = Rc::downgrade(&client);
+    let _send_on_open = client.on_open(move || {
+        if let Some(client) = weak.upgrade() {
+            client.send_text("from open").unwrap();
+        }
+    });
+    let once: Rc<RefCell<Option<Subscription>>> = Rc::default();
+    let calls = Rc::new(RefCell::new(0));
+    let (slot, counted) = (Rc::clone(&once), Rc::clone(&calls));
+    *once.borrow_mut() = Some(client.on_state_change(move |_, _| {
+        *counted.borrow_mut() += 1;
+        drop(slot.borrow_mut().take()); // unsubscribes itself, mid-call
+    }));
+    log.wait_for("text from open").await;
+    client.reconnect();
+    until(
+        "a second echo",
+        || log.count("text from open") == 2,
+        || log.text(),
+    )
+    .await;
+    assert_eq!(*calls.borrow(), 1, "{}", log.text());
+    assert!(once.borrow().is_none());
 }
 
 #[wasm_bindgen_test]
