@@ -2,6 +2,12 @@
 
 /// What went wrong (or did not): the class of a close, named in JS by its stable kebab-case
 /// name ([`Kind::as_str`]).
+///
+/// ```
+/// use wsguard::core::diagnosis::{classify_close, ClassifyInput, Kind};
+/// let input = ClassifyInput { url: "ws://localhost:1/".into(), ..ClassifyInput::default() };
+/// assert_eq!(classify_close(&input).kind, Kind::Unreachable);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
