@@ -8,10 +8,11 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::Promise;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
-use wsguard::browser::client::{Client, ClientEvent};
+use wsguard::browser::client::{Client, ClientEvent, UrlSource};
 use wsguard::browser::errors::{ClientError, SendFailure};
 use wsguard::browser::subscription::Subscription;
 use wsguard::browser::tally;
@@ -289,6 +290,27 @@ async fn callbacks_may_call_the_client_and_drop_their_own_subscription() {
     .await;
     assert_eq!(*calls.borrow(), 1, "{}", log.text());
     assert!(once.borrow().is_none());
+}
+
+#[wasm_bindgen_test]
+async fn a_url_function_is_called_before_every_attempt() {
+    let calls = Rc::new(RefCell::new(0));
+    let counted = Rc::clone(&calls);
+    let url = Closure::<dyn Fn() -> JsValue>::new(move || {
+        *counted.borrow_mut() += 1;
+        Promise::resolve(&JsValue::from(lab_url("/echo?via=function"))).into()
+    });
+    let source = UrlSource::Function(url.as_ref().unchecked_ref::<js_sys::Function>().clone());
+    let client = Client::with_source(source, quick()).unwrap();
+    assert_eq!(client.url(), "");
+    let log = Log::default();
+    let _watch = log.watch(&client);
+    log.wait_for("open").await;
+    assert_eq!(client.url(), lab_url("/echo?via=function"));
+    client.reconnect();
+    until("a second open", || log.count("open") == 2, || log.text()).await;
+    assert_eq!(*calls.borrow(), 2);
+    drop(client);
 }
 
 #[wasm_bindgen_test]
