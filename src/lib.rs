@@ -9,7 +9,11 @@
 //! - [`core`]: the sans-IO logic (URL scheme rules, options, backoff, the connection state
 //!   machine, the send buffer, close classification). It performs no I/O, takes time and
 //!   randomness as inputs, and runs anywhere, so `cargo test` covers it on the host.
-//! - `browser` (only on `wasm32`): the thin driver that runs the core with `web_sys`.
+//! - `browser` (only on `wasm32`): the thin driver that runs the core with `web_sys`, and its
+//!   typed API, `browser::client::Client` (see the README's "Using it from Rust").
+//!
+//! The optional `serde` feature derives `Serialize` and `Deserialize` on the public data types
+//! (`Options`, `Diagnosis`, `Kind`, `State`, …) with the names the JS API uses.
 //!
 //! ```
 //! use wsguard::core::url::{resolve, Insecure, Page};

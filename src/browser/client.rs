@@ -1,102 +1,102 @@
-//! The public face of the browser driver: [`Client`], what it reports ([`ClientEvent`], through
-//! an [`Observer`]), and how it is told where to connect ([`UrlSource`]).
+//! The public face of the browser driver: [`Client`], how it is told where to connect
+//! ([`UrlSource`]), and what it reports, by typed subscriptions that return RAII
+//! [`Subscription`] handles (`on_open`, `on_message`, `on_close`, `on_error`,
+//! `on_state_change`, `on_reconnecting`, `on_diagnosis`, or every event with `on_event`).
 //!
 //! The client owns the socket, its timer and the page listeners; its driver (internal) runs
 //! the sans-IO [`Session`](crate::core::session::Session), which decides everything else.
-//! Messages do not pass through the client at all: the observer is told which socket is live
-//! ([`Observer::socket_changed`]) and attaches its own `message` listeners to it, so the
-//! browser's own event reaches them with nothing copied and nothing re-dispatched.
+//! Messages do not pass through the driver: each `on_message` callback is a listener on the
+//! live browser socket, moved to every new socket, so a message reaches it straight from the
+//! browser.
 //!
 //! ```no_run
-//! use std::rc::Rc;
-//! use wsguard::browser::client::{Client, ClientEvent, Observer, UrlSource};
+//! use wsguard::browser::client::Client;
 //! use wsguard::core::options::Options;
 //!
-//! struct Log;
-//! impl Observer for Log {
-//!     fn event(&self, event: ClientEvent) {
-//!         if let ClientEvent::Diagnosis(diagnosis) = event {
-//!             web_sys::console::warn_1(&diagnosis.summary.as_ref().into());
-//!         }
-//!     }
-//! }
-//!
-//! let client = Client::new(UrlSource::Fixed("/ws".into()), Options::default(), Rc::new(Log)).unwrap();
-//! client.send(&"hello".into()).unwrap(); // queued until the socket opens
+//! let client = Client::new("/ws", Options::default()).unwrap();
+//! let _messages = client.on_message(|message| {
+//!     web_sys::console::log_1(&message.data());
+//! });
+//! let _diagnoses = client.on_diagnosis(|diagnosis| {
+//!     web_sys::console::warn_1(&diagnosis.summary.as_ref().into());
+//! });
+//! client.send_text("hello").unwrap(); // queued until the socket opens
 //! ```
 
 use alloc::rc::Rc;
 use alloc::string::String;
 
+use js_sys::Uint8Array;
 use wasm_bindgen::JsValue;
 use web_sys::WebSocket;
 
 use super::driver::{Dispatch, Driver};
+use super::errors::{ClientError, SendFailure};
+use super::hub::Hub;
 use super::payload::Payload;
-use crate::core::buffer::SendError;
-use crate::core::machine::{CloseError, State};
+use super::socket::Handle;
+use crate::core::close::CloseError;
+use crate::core::diagnosis::Diagnosis;
+use crate::core::machine::State;
 use crate::core::options::{BinaryType, Options};
-use crate::core::url::UrlError;
 
-pub use super::events::{ClientEvent, CloseReport, Observer};
+pub use super::events::{ClientEvent, CloseReport};
+pub use super::message::Message;
+pub use super::subscription::Subscription;
 pub use super::url::UrlSource;
+
+mod listen;
 
 /// A reconnecting WebSocket client running in the browser.
 ///
-/// Dropping it releases everything: the socket (closed with 1000), the timer and every
-/// listener.
+/// Dropping it releases everything: the socket (closed with 1000), the timer, every listener
+/// and every subscription's callback.
 ///
 /// ```no_run
-/// use std::rc::Rc;
-/// use wsguard::browser::client::{Client, ClientEvent, Observer, UrlSource};
+/// use wsguard::browser::client::Client;
 /// use wsguard::core::options::Options;
-/// # struct Ignore;
-/// # impl Observer for Ignore { fn event(&self, _: ClientEvent) {} }
-/// let client = Client::new(UrlSource::Fixed("/ws".into()), Options::default(), Rc::new(Ignore)).unwrap();
+/// let client = Client::new("wss://api.example/ws", Options::default()).unwrap();
 /// client.close(1000, "done").unwrap();
 /// ```
 pub struct Client {
     driver: Rc<Driver>,
-}
-
-/// Why [`Client::send`] refused a message.
-///
-/// ```no_run
-/// use wsguard::browser::client::SendFailure;
-/// # let failure: SendFailure = unimplemented!();
-/// let refused_message = match failure {
-///     SendFailure::NotSendable => None,
-///     SendFailure::Refused(error) => Some(error.into_message()),
-/// };
-/// ```
-#[derive(Debug)]
-pub enum SendFailure {
-    /// The value is not a string, `ArrayBuffer`, `ArrayBufferView` or `Blob`.
-    NotSendable,
-    /// The client is closed, or the queue is full or off; the message comes back.
-    Refused(SendError<JsValue>),
+    hub: Rc<Hub>,
 }
 
 impl Client {
-    /// Creates a client and starts connecting.
+    /// Creates a client for `url` and starts connecting. The URL is resolved here, on the
+    /// page (see [`resolve_url`](super::url::resolve_url)), and the options are checked (see
+    /// [`Options::validate`]), so a bad one fails at once.
     ///
-    /// A [`UrlSource::Fixed`] URL is resolved here (see [`resolve_url`](super::url::resolve_url)),
-    /// so a bad one fails at once; a function's URL is resolved before each attempt.
+    /// Events of the first attempt are delivered from a microtask at the earliest: subscribe
+    /// right after this call and nothing is missed.
     ///
     /// ```no_run
-    /// use std::rc::Rc;
-    /// use wsguard::browser::client::{Client, ClientEvent, Observer, UrlSource};
+    /// use wsguard::browser::client::Client;
+    /// use wsguard::browser::errors::ClientError;
     /// use wsguard::core::options::Options;
-    /// # struct Ignore;
-    /// # impl Observer for Ignore { fn event(&self, _: ClientEvent) {} }
-    /// let result = Client::new(UrlSource::Fixed("ftp://nope".into()), Options::default(), Rc::new(Ignore));
-    /// assert!(result.is_err());
+    /// let result = Client::new("ftp://nope", Options::default());
+    /// assert!(matches!(result, Err(ClientError::Url(_))));
     /// ```
-    pub fn new(
-        url: UrlSource,
-        options: Options,
-        observer: Rc<dyn Observer>,
-    ) -> Result<Self, UrlError> {
+    pub fn new(url: &str, options: Options) -> Result<Self, ClientError> {
+        Self::with_source(UrlSource::Fixed(url.into()), options)
+    }
+
+    /// Creates a client whose URL comes from `source`: a fixed one as with [`Client::new`],
+    /// or a JavaScript function called before every attempt (it may return a `Promise`).
+    ///
+    /// ```no_run
+    /// use wasm_bindgen::{closure::Closure, JsCast, JsValue};
+    /// use wsguard::browser::client::{Client, UrlSource};
+    /// use wsguard::core::options::Options;
+    /// let fresh = Closure::<dyn Fn() -> JsValue>::new(|| "/ws?token=abc".into());
+    /// let source = UrlSource::Function(fresh.as_ref().unchecked_ref::<js_sys::Function>().clone());
+    /// let client = Client::with_source(source, Options::default()).unwrap();
+    /// # drop(fresh);
+    /// ```
+    pub fn with_source(url: UrlSource, mut options: Options) -> Result<Self, ClientError> {
+        options.validate()?;
+        options.normalize();
         let url = match url {
             UrlSource::Fixed(input) => UrlSource::Fixed(super::url::resolve_on_page(
                 &input,
@@ -105,21 +105,33 @@ impl Client {
             )?),
             source => source,
         };
+        let hub = Rc::new(Hub::default());
+        let observer = Rc::clone(&hub);
         Ok(Self {
             driver: Driver::start(url, options, observer),
+            hub,
         })
     }
 
-    /// Sends a string, `ArrayBuffer`, `ArrayBufferView` or `Blob`: at once when open, else
-    /// queued (within `max_buffered_messages`/`max_buffered_bytes`) and sent in order on open.
+    /// Sends a string, `ArrayBuffer`, `ArrayBufferView` or `Blob`: at once when open (one
+    /// call on the browser socket), else queued (within `max_buffered_messages` and
+    /// `max_buffered_bytes`) and sent in order on the next open.
     ///
     /// ```no_run
+    /// use wsguard::browser::errors::SendFailure;
     /// # let client: wsguard::browser::client::Client = unimplemented!();
     /// client.send(&"hello".into()).unwrap();
-    /// assert!(client.send(&42.into()).is_err()); // not a sendable type
+    /// assert!(matches!(client.send(&42.into()), Err(SendFailure::NotSendable)));
     /// ```
     pub fn send(&self, data: &JsValue) -> Result<(), SendFailure> {
         let payload = Payload::of(data).ok_or(SendFailure::NotSendable)?;
+        if let Some(socket) = self.hub.sendable() {
+            // Open, queue empty: straight to the socket. Only a `send` that page code replaced
+            // can throw; the message then takes the session's way, as while disconnected.
+            if Handle::of(socket).send(data).is_ok() {
+                return Ok(());
+            }
+        }
         // The size only matters when the message is queued; reading it calls into JS, so it
         // happens before the session is borrowed.
         let size = if self.state() == State::Open {
@@ -134,11 +146,32 @@ impl Client {
         result.map_err(SendFailure::Refused)
     }
 
-    /// Closes for good with `code` (1000 or 3000–4999) and `reason` (at most 123 bytes).
+    /// Sends `text` in a text frame, as [`Client::send`] does.
     ///
     /// ```no_run
     /// # let client: wsguard::browser::client::Client = unimplemented!();
-    /// assert!(client.close(1001, "").is_err()); // scripts may not send 1001
+    /// client.send_text("hello").unwrap();
+    /// ```
+    pub fn send_text(&self, text: &str) -> Result<(), SendFailure> {
+        self.send(&JsValue::from_str(text))
+    }
+
+    /// Sends `bytes` in a binary frame, as [`Client::send`] does.
+    ///
+    /// ```no_run
+    /// # let client: wsguard::browser::client::Client = unimplemented!();
+    /// client.send_bytes(&[1, 2, 3]).unwrap();
+    /// ```
+    pub fn send_bytes(&self, bytes: &[u8]) -> Result<(), SendFailure> {
+        self.send(&Uint8Array::from(bytes).into())
+    }
+
+    /// Closes for good with `code` (1000 or 3000–4999) and `reason` (at most 123 bytes).
+    ///
+    /// ```no_run
+    /// use wsguard::core::close::CloseError;
+    /// # let client: wsguard::browser::client::Client = unimplemented!();
+    /// assert_eq!(client.close(1001, ""), Err(CloseError::InvalidCode(1001)));
     /// ```
     pub fn close(&self, code: u16, reason: &str) -> Result<(), CloseError> {
         let mut result = Ok(());
@@ -190,6 +223,18 @@ impl Client {
         self.driver.state().session.url().into()
     }
 
+    /// The last diagnosis delivered, if any (the JS API's `lastDiagnosis`).
+    ///
+    /// ```no_run
+    /// # let client: wsguard::browser::client::Client = unimplemented!();
+    /// if let Some(diagnosis) = client.last_diagnosis() {
+    ///     web_sys::console::log_1(&diagnosis.kind.as_str().into());
+    /// }
+    /// ```
+    pub fn last_diagnosis(&self) -> Option<Diagnosis> {
+        self.hub.last_diagnosis()
+    }
+
     /// The browser socket of the current attempt, if one is alive.
     ///
     /// ```no_run
@@ -235,5 +280,6 @@ impl Client {
 impl Drop for Client {
     fn drop(&mut self) {
         self.driver.release();
+        self.hub.clear();
     }
 }

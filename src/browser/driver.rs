@@ -29,15 +29,10 @@
 //! `driver/deliver.rs` delivers the events.
 //!
 //! ```no_run
-//! use std::rc::Rc;
-//! use wsguard::browser::client::{Client, ClientEvent, Observer, UrlSource};
+//! use wsguard::browser::client::Client;
 //! use wsguard::core::options::Options;
-//! struct Ignore;
-//! impl Observer for Ignore {
-//!     fn event(&self, _event: ClientEvent) {}
-//! }
 //! // Starts the driver: the session's first attempt, its socket, timer and page listeners.
-//! let client = Client::new(UrlSource::Fixed("/ws".into()), Options::default(), Rc::new(Ignore));
+//! let client = Client::new("/ws", Options::default()).unwrap();
 //! ```
 
 use alloc::rc::Rc;

@@ -22,6 +22,10 @@ use super::guards::{Listener, Timer};
 
 /// How long after `online` the change is reported: browsers fire it as soon as an interface
 /// comes up, often before routes and DNS work.
+///
+/// ```no_run
+/// assert_eq!(wsguard::browser::environment::ONLINE_SETTLE_MS, 500);
+/// ```
 pub const ONLINE_SETTLE_MS: u32 = 500;
 
 /// A change the session cares about.

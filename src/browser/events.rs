@@ -1,5 +1,17 @@
-//! What a [`Client`](super::client::Client) reports: the [`ClientEvent`]s, in order, to its
-//! [`Observer`], which also hears which socket is live and which one `send` may use directly.
+//! What a [`Client`](super::client::Client) reports: the [`ClientEvent`]s, in order, with a
+//! [`CloseReport`] for each close. The driver hands them to an internal `Observer` (the
+//! client's subscriptions), which also hears which socket is live and which one `send` may use
+//! directly.
+//!
+//! ```no_run
+//! use wsguard::browser::events::ClientEvent;
+//! # let client: wsguard::browser::client::Client = unimplemented!();
+//! let _all = client.on_event(|event| {
+//!     if let ClientEvent::StateChange { to, .. } = event {
+//!         web_sys::console::log_1(&to.as_str().into());
+//!     }
+//! });
+//! ```
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -16,12 +28,13 @@ use crate::core::time::Millis;
 /// microtask, so that code right after the call can still prepare for them.
 ///
 /// ```no_run
-/// use wsguard::browser::client::ClientEvent;
+/// use wsguard::browser::events::ClientEvent;
 /// # let event: ClientEvent = unimplemented!();
 /// if let ClientEvent::Reconnecting { attempt, delay_ms } = event {
 ///     web_sys::console::log_2(&attempt.into(), &(delay_ms as f64).into());
 /// }
 /// ```
+#[derive(Clone, Debug)]
 pub enum ClientEvent {
     /// A socket opened (the queue has already been flushed into it).
     Open,
@@ -50,9 +63,10 @@ pub enum ClientEvent {
 /// A socket's end, as reported by [`ClientEvent::Close`].
 ///
 /// ```no_run
-/// # let report: wsguard::browser::client::CloseReport = unimplemented!();
+/// # let report: wsguard::browser::events::CloseReport = unimplemented!();
 /// let final_close_with_leftovers = report.unsent.as_ref().is_some_and(|u| !u.is_empty());
 /// ```
+#[derive(Clone, Debug)]
 pub struct CloseReport {
     /// The close code: the browser's, or the one wsguard sent.
     pub code: u16,
@@ -64,30 +78,17 @@ pub struct CloseReport {
     pub unsent: Option<Vec<JsValue>>,
 }
 
-/// Receives what a [`Client`](super::client::Client) reports. Every method may call back into the client: no state of
-/// the client is borrowed while it runs.
-///
-/// ```no_run
-/// use wsguard::browser::client::{ClientEvent, Observer};
-/// struct Ignore;
-/// impl Observer for Ignore {
-///     fn event(&self, _event: ClientEvent) {}
-/// }
-/// ```
-pub trait Observer {
+/// Receives what the driver reports (the client's [`Hub`](super::hub) implements it). Every
+/// method may call back into the client: no state of the client is borrowed while it runs.
+pub(crate) trait Observer {
     /// One event, in order.
     fn event(&self, event: ClientEvent);
 
     /// The live socket changed: a new one was created (`Some`, before it can deliver anything),
-    /// or the current one is being let go (`None`, before it is closed). Attach and detach
-    /// `message` listeners here.
-    fn socket_changed(&self, socket: Option<&WebSocket>) {
-        let _ = socket;
-    }
+    /// or the current one is being let go (`None`, before it is closed).
+    fn socket_changed(&self, socket: Option<&WebSocket>);
 
     /// The socket that `send` may use directly changed: `Some` while the client is open (its
     /// queue is then empty), `None` otherwise.
-    fn sendable_changed(&self, socket: Option<&WebSocket>) {
-        let _ = socket;
-    }
+    fn sendable_changed(&self, socket: Option<&WebSocket>);
 }

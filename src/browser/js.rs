@@ -93,7 +93,7 @@ extern "C" {
 ///
 /// ```no_run
 /// use wsguard::browser::js::Settling;
-/// let promise = js_sys::Promise::resolve(&1.into());
+/// let promise = js_sys::Promise::resolve(&wasm_bindgen::JsValue::from(1));
 /// let waiting = Settling::new(&promise, |fulfilled, value| assert!(fulfilled));
 /// ```
 pub struct Settling {

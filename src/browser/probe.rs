@@ -22,6 +22,10 @@ use super::js::Settling;
 use crate::core::diagnosis::Probe;
 
 /// How long the probe waits for an answer.
+///
+/// ```no_run
+/// assert_eq!(wsguard::browser::probe::PROBE_TIMEOUT_MS, 3000);
+/// ```
 pub const PROBE_TIMEOUT_MS: u32 = 3000;
 
 #[wasm_bindgen]

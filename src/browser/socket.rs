@@ -162,7 +162,7 @@ impl LiveSocket {
     /// handle.send(&"hello".into()).unwrap();
     /// ```
     pub fn handle(&self) -> Handle {
-        Handle(self.socket.clone())
+        Handle::of(self.socket.clone())
     }
 
     /// The browser's socket, for its read-only attributes (`protocol`, `extensions`,
@@ -221,6 +221,10 @@ impl InboundClock {
 pub struct Handle(WebSocket);
 
 impl Handle {
+    pub(crate) fn of(socket: WebSocket) -> Self {
+        Self(socket)
+    }
+
     /// Sends a string, `ArrayBuffer`, `ArrayBufferView` or `Blob` as it is.
     ///
     /// ```no_run

@@ -67,6 +67,10 @@ fn page_location() -> Option<(String, String)> {
 }
 
 /// Whether the page (or worker) was loaded over HTTPS.
+///
+/// ```no_run
+/// let secure = wsguard::browser::url::page_is_secure(); // true on an https: page
+/// ```
 pub fn page_is_secure() -> bool {
     page_location().is_some_and(|(protocol, _)| Page::new(&protocol, "").is_secure())
 }
@@ -85,6 +89,11 @@ pub fn resolve_url(input: &str, insecure: Insecure) -> Result<String, UrlError> 
 }
 
 /// [`resolve_url`], with the upgrade warning only when `log` is set (the `log` option).
+///
+/// ```no_run
+/// use wsguard::core::url::Insecure;
+/// let quiet = wsguard::browser::url::resolve_on_page("/ws", Insecure::Upgrade, false).unwrap();
+/// ```
 pub fn resolve_on_page(input: &str, insecure: Insecure, log: bool) -> Result<String, UrlError> {
     let location = page_location();
     let page = location

@@ -40,6 +40,11 @@ use super::time::Millis;
 /// The least delay after a close with 1012 or 1013, unless `max_delay_ms` is shorter.
 ///
 /// A restarting service usually needs seconds, not the one second of a first retry.
+///
+/// ```
+/// use wsguard::core::backoff::RETRY_LATER_FLOOR_MS;
+/// assert_eq!(RETRY_LATER_FLOOR_MS, 5000);
+/// ```
 pub const RETRY_LATER_FLOOR_MS: Millis = 5000;
 
 /// Whether a close code asks the client to come back later: 1012 (service restart) or 1013
@@ -55,7 +60,16 @@ pub fn is_retry_later(code: u16) -> bool {
 }
 
 /// How a delay is drawn below its ceiling.
+///
+/// ```
+/// use wsguard::core::backoff::Jitter;
+/// use wsguard::core::options::Options;
+/// let options = Options { jitter: Jitter::Equal, ..Options::default() };
+/// assert_eq!(Options::default().jitter, Jitter::Full);
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
 pub enum Jitter {
     /// Uniform in `[0, ceiling]`: spreads a crowd the most (the default).
     #[default]

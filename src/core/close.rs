@@ -12,21 +12,46 @@ use super::time::Millis;
 ///
 /// wsguard's own codes sit in the 4900s of the private range, where applications rarely put
 /// theirs; scripts may only send 1000 and 3000–4999.
+///
+/// ```
+/// use wsguard::core::close::{CLOSE_CONNECT_TIMEOUT, CLOSE_HEARTBEAT_TIMEOUT, CLOSE_RECONNECT};
+/// assert_eq!([CLOSE_CONNECT_TIMEOUT, CLOSE_HEARTBEAT_TIMEOUT, CLOSE_RECONNECT], [4900, 4901, 4902]);
+/// ```
 pub const CLOSE_CONNECT_TIMEOUT: u16 = 4900;
 
 /// The close code sent when the heartbeat finds the connection dead.
+///
+/// ```
+/// use wsguard::core::close::CLOSE_HEARTBEAT_TIMEOUT;
+/// assert!((4000..5000).contains(&CLOSE_HEARTBEAT_TIMEOUT));
+/// ```
 pub const CLOSE_HEARTBEAT_TIMEOUT: u16 = 4901;
 
 /// The close code sent when the user's `reconnect()` replaces the socket.
+///
+/// ```
+/// use wsguard::core::close::CLOSE_RECONNECT;
+/// assert_eq!(CLOSE_RECONNECT, 4902);
+/// ```
 pub const CLOSE_RECONNECT: u16 = 4902;
 
 /// The close code reported for a socket that failed without a close event of its own.
 pub(crate) const CODE_ABNORMAL: u16 = 1006;
 
 /// The longest close reason, in UTF-8 bytes, that a browser accepts.
+///
+/// ```
+/// use wsguard::core::close::MAX_CLOSE_REASON_BYTES;
+/// assert!("bye".len() <= MAX_CLOSE_REASON_BYTES);
+/// ```
 pub const MAX_CLOSE_REASON_BYTES: usize = 123;
 
 /// What ended a socket.
+///
+/// ```
+/// use wsguard::core::close::CloseCause;
+/// assert_ne!(CloseCause::UserClose, CloseCause::Socket);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CloseCause {
     /// The browser reported the close (the server closed, or the connection failed).

@@ -37,10 +37,23 @@ pub use validate::OptionsError;
 /// - 1002 protocol error, 1003 unsupported data, 1007 invalid payload data,
 /// - 1008 policy violation (often: not authorised), 1009 message too big,
 /// - 1010 mandatory extension missing.
+///
+/// ```
+/// use wsguard::core::options::{Options, DEFAULT_FATAL_CODES};
+/// assert_eq!(Options::default().fatal_codes, DEFAULT_FATAL_CODES);
+/// ```
 pub const DEFAULT_FATAL_CODES: [u16; 6] = [1002, 1003, 1007, 1008, 1009, 1010];
 
 /// What `binaryType` the socket uses for binary messages.
+///
+/// ```
+/// use wsguard::core::options::{BinaryType, Options};
+/// let options = Options { binary_type: BinaryType::ArrayBuffer, ..Options::default() };
+/// assert_eq!(options.binary_type.as_str(), "arraybuffer");
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
 pub enum BinaryType {
     /// `"blob"`: the browser's own default.
     #[default]
@@ -82,7 +95,16 @@ impl BinaryType {
 
 /// The heartbeat: after `interval_ms` without any inbound message, send `message`; if no
 /// inbound message at all arrives within `timeout_ms` after that, the connection is dead.
+///
+/// ```
+/// use wsguard::core::options::{Heartbeat, Options};
+/// let heartbeat = Heartbeat { interval_ms: 20_000, ..Heartbeat::default() };
+/// let options = Options { heartbeat: Some(heartbeat), ..Options::default() };
+/// assert!(options.validate().is_ok());
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "camelCase", default))]
 pub struct Heartbeat {
     /// Inbound silence, in milliseconds, after which the heartbeat message is sent
     /// (1 to [`MAX_TIMER_MS`]).
@@ -117,6 +139,8 @@ impl Default for Heartbeat {
 /// assert!(options.validate().is_ok());
 /// ```
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "camelCase", default))]
 pub struct Options {
     /// The backoff ceiling of the first retry: 0 to [`MAX_TIMER_MS`].
     pub min_delay_ms: Millis,

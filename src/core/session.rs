@@ -73,6 +73,13 @@ enum Pending<M> {
 }
 
 /// A client's logic: the machine, the event queue and the diagnosis.
+///
+/// ```
+/// use wsguard::core::session::{Session, SessionAction};
+/// let mut session: Session<u32> = Session::new(Default::default(), 1, false, "ws://h/ws".into());
+/// session.start(0, true);
+/// assert!(matches!(session.poll_action(), Some(SessionAction::Open { .. })));
+/// ```
 #[derive(Debug)]
 pub struct Session<M> {
     machine: Machine<M>,

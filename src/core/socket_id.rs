@@ -28,6 +28,12 @@ impl SocketId {
 
     /// The id a driver got as [`number`](Self::number). An id the machine never gave names no
     /// socket, and inputs for it are ignored.
+    ///
+    /// ```
+    /// use wsguard::core::machine::SocketId;
+    /// let id = SocketId::from_number(3);
+    /// assert_eq!(id.number(), 3);
+    /// ```
     pub fn from_number(number: u64) -> Self {
         Self(number)
     }

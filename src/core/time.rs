@@ -3,4 +3,9 @@
 //! the time.
 
 /// A point in time or a duration, in milliseconds.
+///
+/// ```
+/// use wsguard::core::time::Millis;
+/// let retry_after: Millis = 1_500;
+/// ```
 pub type Millis = u64;

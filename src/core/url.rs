@@ -43,6 +43,8 @@ use super::text::concat;
 /// assert_eq!(Insecure::parse("downgrade"), None);
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
 pub enum Insecure {
     /// Rewrite the URL to `wss://` and warn once on the console (the default).
     #[default]

@@ -17,6 +17,7 @@
 //   /close?code=C&reason=R     closes at once with that code and reason
 //   /drop?after=MS             accepts, then drops the TCP connection after MS ms
 //   /seq?client=ID             records every text message from ID, and echoes it
+//   /refuse                    refuses the handshake: HTTP 403, no upgrade
 import { createReadStream, statSync } from "node:fs";
 import http from "node:http";
 import { extname, join, normalize, sep } from "node:path";
@@ -88,6 +89,10 @@ export async function startLab() {
   });
 
   server.on("upgrade", (req, socket, head) => {
+    if (req.url.startsWith("/refuse")) {
+      socket.end("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n");
+      return;
+    }
     if (Date.now() < downUntil) {
       socket.end("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n");
       return;

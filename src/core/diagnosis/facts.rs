@@ -6,7 +6,14 @@ use crate::core::time::Millis;
 
 /// The result of the TLS probe: one `fetch("https://host:port/", {mode: "no-cors", cache:
 /// "no-store", credentials: "omit"})` after a `wss://` handshake failure.
+///
+/// ```
+/// use wsguard::core::diagnosis::Probe;
+/// assert_eq!(Probe::default(), Probe::Skipped);
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum Probe {
     /// `tls-ok`: the fetch resolved (an opaque response): TLS to that host and port works.
     TlsOk,

@@ -4,6 +4,12 @@
 use crate::core::time::Millis;
 
 /// A documented default idle limit of a proxy, load balancer or platform.
+///
+/// ```
+/// use wsguard::core::diagnosis::COMMON_IDLE_LIMITS;
+/// let nginx = COMMON_IDLE_LIMITS.iter().find(|limit| limit.ms == 60_000).unwrap();
+/// assert!(nginx.who.contains("nginx"));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct IdleLimit {
     /// The limit, in milliseconds.

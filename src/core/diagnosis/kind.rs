@@ -2,8 +2,16 @@
 
 /// What went wrong (or did not): the class of a close, named in JS by its stable kebab-case
 /// name ([`Kind::as_str`]).
+///
+/// ```
+/// use wsguard::core::diagnosis::{classify_close, ClassifyInput, Kind};
+/// let input = ClassifyInput { url: "ws://localhost:1/".into(), ..ClassifyInput::default() };
+/// assert_eq!(classify_close(&input).kind, Kind::Unreachable);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum Kind {
     /// `mixed-content`: a `ws://` socket from an HTTPS page, blocked by the browser (a
     /// synchronous `SecurityError`) or refused by `insecure: "error"`. Never a loopback host.

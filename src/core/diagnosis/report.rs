@@ -20,6 +20,8 @@ use crate::core::time::Millis;
 /// assert_eq!(d.retry_in_ms, None);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
 pub struct Diagnosis {
     /// The class of the close.
     pub kind: Kind,

@@ -11,6 +11,12 @@ use super::report::Diagnosis;
 use crate::core::time::Millis;
 
 /// What to do about the TLS probe for one close (see [`Streak::plan_probe`]).
+///
+/// ```
+/// use wsguard::core::diagnosis::{ProbePlan, Probe};
+/// let plan = ProbePlan::Reuse(Probe::TlsOk);
+/// assert!(!matches!(plan, ProbePlan::Run(_)));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ProbePlan {
     /// Fetch this URL (see [`probe_url`]), then call [`Streak::record_probe`] and classify
@@ -55,6 +61,11 @@ pub struct Streak {
 
 impl Streak {
     /// No streak, no probe, no previous drop.
+    ///
+    /// ```
+    /// let streak = wsguard::core::diagnosis::Streak::new();
+    /// assert_eq!(streak, Default::default());
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }

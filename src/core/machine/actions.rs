@@ -10,6 +10,17 @@ use crate::core::socket_id::SocketId;
 use crate::core::time::Millis;
 
 /// Something to tell the user.
+///
+/// ```
+/// use wsguard::core::machine::{Action, Event, Machine, State};
+/// use wsguard::core::options::Options;
+/// let mut machine: Machine<()> = Machine::new(Options::default(), 1);
+/// machine.handle_start(0);
+/// let started = std::iter::from_fn(|| machine.poll_action()).any(|a| {
+///     matches!(a, Action::Emit(Event::StateChange { to: State::Connecting, .. }))
+/// });
+/// assert!(started);
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Event {
     /// The state changed.

@@ -1,7 +1,18 @@
 //! The machine's states.
 
 /// Where the client is.
+///
+/// ```
+/// use wsguard::core::machine::{Machine, State};
+/// use wsguard::core::options::Options;
+/// let mut machine: Machine<()> = Machine::new(Options::default(), 1);
+/// assert_eq!(machine.state(), State::Idle);
+/// machine.handle_start(0);
+/// assert_eq!(machine.state(), State::Connecting);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
 pub enum State {
     /// Created, not started yet.
     Idle,

@@ -6,6 +6,11 @@ use crate::core::time::Millis;
 
 /// How long the user's `close()` waits for the browser's close event before reporting the
 /// client closed anyway.
+///
+/// ```
+/// use wsguard::core::machine::CLOSE_GRACE_MS;
+/// assert_eq!(CLOSE_GRACE_MS, 5000);
+/// ```
 pub const CLOSE_GRACE_MS: Millis = 5000;
 
 /// How long after a socket's `error` event the machine waits for its `close` event before it
@@ -13,6 +18,11 @@ pub const CLOSE_GRACE_MS: Millis = 5000;
 /// except where they do not: Chromium reports a connection blocked by the page's
 /// Content-Security-Policy with an `error` alone, which would otherwise leave the attempt
 /// hanging until the connect timeout.
+///
+/// ```
+/// use wsguard::core::machine::{CLOSE_GRACE_MS, ERROR_CLOSE_GRACE_MS};
+/// assert!(ERROR_CLOSE_GRACE_MS < CLOSE_GRACE_MS);
+/// ```
 pub const ERROR_CLOSE_GRACE_MS: Millis = 1000;
 
 /// One of the machine's timers.

@@ -7,11 +7,21 @@ pub(super) const TOKEN: &str =
 pub(super) const DISTINCT: &str = "distinct sub-protocol names";
 /// What the list of sub-protocols must be (for a reader that refuses a longer list before
 /// reading its items).
+///
+/// ```
+/// use wsguard::core::options::TOO_MANY_PROTOCOLS;
+/// assert!(TOO_MANY_PROTOCOLS.starts_with("at most "));
+/// ```
 pub const TOO_MANY_PROTOCOLS: &str = concat!("at most ", max_protocols!(), " sub-protocols");
 /// What each fatal code must be.
 pub(super) const CLOSE_CODES: &str = "close codes: integers from 1000 to 4999";
 /// What the list of fatal codes must be (for a reader that refuses a longer list before
 /// reading its items).
+///
+/// ```
+/// use wsguard::core::options::TOO_MANY_FATAL_CODES;
+/// assert!(TOO_MANY_FATAL_CODES.ends_with(" close codes"));
+/// ```
 pub const TOO_MANY_FATAL_CODES: &str = concat!("at most ", max_fatal_codes!(), " close codes");
 
 /// Names one option (or one field of the heartbeat).
@@ -40,6 +50,11 @@ pub const TOO_MANY_FATAL_CODES: &str = concat!("at most ", max_fatal_codes!(), "
 /// | `Probe` | `probe` | `probe` |
 /// | `FatalCodes` | `fatal_codes` | `fatalCodes` |
 /// | `Log` | `log` | `log` |
+///
+/// ```
+/// use wsguard::core::options::OptionName;
+/// assert_eq!(OptionName::MinDelayMs.as_str(), "min_delay_ms");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum OptionName {
     /// [`Options::min_delay_ms`](super::Options::min_delay_ms).
