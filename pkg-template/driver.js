@@ -425,8 +425,9 @@ export class Driver {
     } catch (error) {
       this.#values.delete(id);
       // A refusal is an Error carrying the message; only where page code broke the Error
-      // constructors is it the message alone, a string.
-      if (typeof error === "object" && error !== null) error.data = data;
+      // constructors is it the message alone, a string. Defined, not assigned: Firefox's
+      // DOMException (the InvalidStateError) inherits a getter-only `data`.
+      if (typeof error === "object" && error !== null) Object.defineProperty(error, "data", { value: data });
       throw error;
     }
   }
