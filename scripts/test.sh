@@ -68,11 +68,13 @@ suite build bash scripts/build.sh
 # The package's gzip size (what a page fetches for the main entry). Until it meets the 25,600 B
 # target, the ceiling below is the size it has reached: it may only go down.
 suite size node scripts/size.mjs --ceiling=41300
+# tests/e2e/ includes engines.test.mjs: the diagnosis scenarios and a conformance subset in
+# Chromium, Firefox ESR (puppeteer-core, WebDriver BiDi) and WebKitGTK (WebKitWebDriver, xvfb-run).
 suite e2e node --test --test-concurrency=1 tests/e2e/
 
 step "summary"
 # The scenario lines the end-to-end suites print (node's reporter prefixes them with "# ").
-grep -hE '^# (diagnosis|observed|leak|hostile-inputs|csp|pack|reentry): |^# soak: (clients|in_flight)' "$logs/e2e.log" 2>/dev/null | sed 's/^# //'
+grep -hE '^# (diagnosis|observed|leak|hostile-inputs|csp|pack|reentry|engine|engines): |^# soak: (clients|in_flight)' "$logs/e2e.log" 2>/dev/null | sed 's/^# //'
 grep -h '^size: gz_bytes' "$logs/size.log" 2>/dev/null
 printf '%s\n' "${summary[@]}"
 if [ ${#failed[@]} -ne 0 ]; then
