@@ -3,7 +3,7 @@
 // HTTPS page with the test CA trusted (see support/engines.mjs for how each engine trusts it).
 //
 // Per engine, one browser for every scenario:
-// - what a raw WebSocket shows where the engines differ ("observed: <engine> <scenario> -> …"),
+// - what a raw WebSocket shows in each lab scenario ("observed: <engine> <scenario> -> …"),
 //   asserting each difference the README's support table names;
 // - every diagnosis scenario the engine can show, and the conformance subset, one line each:
 //   "engine: <engine> <scenario> -> <kind> (expected <kind>) ok|FAIL";
@@ -105,8 +105,8 @@ const scenarios = [
 ];
 
 /**
- * Raw WebSocket facts per engine, where the engines differ (the README's support table). Each
- * `check(seen, engine)` asserts what that engine does.
+ * Raw WebSocket facts per engine: first where the engines differ (the README's support table),
+ * then the rest of the lab. Each `check(seen, engine)` asserts what that engine does.
  */
 const rawScenarios = [
   {
@@ -220,7 +220,88 @@ const rawScenarios = [
       if (engine === "firefox") assert.match(seen.console, /^Firefox can.t establish a connection to the server at wss:/);
     },
   },
+  // The rest of the lab, where the engines agree: recorded so that a change in any engine shows.
+  ...[400, 502].map((status) => ({
+    name: `rejected${status}`,
+    check(seen) {
+      assertHandshakeFailure(seen, 1006);
+      assert.equal(seen.probe.outcome, "resolves");
+    },
+  })),
+  {
+    name: "refusedWs",
+    check(seen, engine) {
+      if (engine === "webkit") assert.deepEqual(types(seen), ["error", "page-close"]); // mixed content
+      else assertHandshakeFailure(seen, 1006);
+      assert.equal(seen.probe.outcome, "rejects");
+    },
+  },
+  {
+    name: "tcpClosed",
+    check(seen) {
+      assertHandshakeFailure(seen, 1006);
+      assert.equal(seen.probe.outcome, "rejects");
+    },
+  },
+  {
+    name: "silent",
+    probeWaitMs: 1000,
+    check(seen) {
+      // Nothing until the page gives up; the probe hangs too.
+      assert.equal(seen.stillOpenAfterWait, 0, "still CONNECTING after the wait");
+      assert.deepEqual(types(seen), ["page-close", "error", "close"]);
+      assert.equal(seen.probe.outcome, "pending");
+    },
+  },
+  {
+    name: "echo",
+    pingAtMs: [0],
+    waitMs: 800,
+    check(seen) {
+      assert.deepEqual(types(seen), ["open", "page-close", "close"]);
+      assert.equal(seen.events.filter((e) => e.type === "message").length, 1);
+      assert.equal(closeOf(seen).wasClean, true);
+    },
+  },
+  {
+    name: "idle",
+    pingAtMs: [300, 700],
+    waitMs: 5000,
+    check(seen) {
+      assert.deepEqual(types(seen), ["open", "close"]);
+      assert.equal(closeOf(seen).code, 1006);
+      const silence = closeOf(seen).at - seen.lastMessageAt;
+      assert.ok(silence >= 1900 && silence < 3500, `cut after ${silence} ms of silence`);
+    },
+  },
+  ...[1001, 1008, 1011, 4001].map((code) => ({
+    name: `close${code}`,
+    check(seen) {
+      assert.deepEqual(types(seen), ["open", "close"]);
+      assert.equal(closeOf(seen).code, code);
+      assert.equal(closeOf(seen).reason, "bye");
+      assert.equal(closeOf(seen).wasClean, true);
+    },
+  })),
+  {
+    name: "offline",
+    offline: true,
+    engines: ["chromium", "firefox"],
+    check(seen) {
+      assertHandshakeFailure(seen, 1006);
+      assert.equal(seen.onLine, false);
+      assert.equal(seen.probe.outcome, "rejects");
+    },
+  },
 ];
+
+/** Never opened: error, then close with `code`, not clean. */
+function assertHandshakeFailure(seen, code) {
+  assert.equal(seen.thrown, null);
+  assert.deepEqual(types(seen), ["error", "close"]);
+  assert.equal(closeOf(seen).code, code);
+  assert.equal(closeOf(seen).wasClean, false);
+}
 
 /** The close code reported, or for WebKit the protocol error that its summary explains. */
 function webkitAware(code) {
@@ -256,7 +337,7 @@ for (const engine of engines) {
 
     before(async () => {
       browser = await within(60_000, launchEngine(engine, lab), `launching ${engine}`);
-      console.log(`engine: ${engine} version ${browser.version}`);
+      console.log(`engine-version: ${engine} ${browser.version}`);
     });
 
     after(async () => {
@@ -274,17 +355,19 @@ for (const engine of engines) {
     }
 
     for (const raw of rawScenarios) {
+      if (raw.engines && !raw.engines.includes(engine)) continue;
       test(`raw ${engine}: ${raw.name}`, async () => {
         const url = raw.url ? raw.url() : lab.urls[raw.name];
         const waitMs = raw.waitMs ?? 1500;
         const seen = await inPage(
           async (page) => {
+            if (raw.offline) await page.setOffline(true);
             const result = await page.evaluate(observeInPage, {
               url,
               waitMs,
               pingAtMs: raw.pingAtMs ?? [],
               probeUrl: raw.probe === false ? null : probeUrlFor(url),
-              probeWaitMs: 1500,
+              probeWaitMs: raw.probeWaitMs ?? 1500,
             });
             await new Promise((resolve) => setTimeout(resolve, 100));
             const lines = (await page.consoleMessages()).map((m) => m.text);
