@@ -23,6 +23,7 @@ const engines = (process.env.WSGUARD_ENGINES ?? ENGINES.join(",")).split(",").fi
 const SECRET = "s3cret";
 
 let lab;
+// `n` counts every line an engine should print, so an engine that fails to launch shows 0/n.
 const tally = Object.fromEntries(engines.map((e) => [e, { ok: 0, n: 0 }]));
 
 before(async () => {
@@ -37,7 +38,6 @@ after(async () => {
 
 /** Prints the scenario line and counts it; rethrows the failure, if any. */
 function report(engine, name, kind, expected, failure) {
-  tally[engine].n++;
   if (!failure) tally[engine].ok++;
   console.log(`engine: ${engine} ${name} -> ${kind} (expected ${expected}) ${failure ? "FAIL" : "ok"}`);
   if (failure) throw failure;
@@ -332,6 +332,9 @@ function summarise(engine, name, seen) {
 }
 
 for (const engine of engines) {
+  tally[engine].n =
+    scenarios.filter((s) => !s.engines || s.engines.includes(engine)).length +
+    Object.keys(EXPECTED_OUTCOMES).length;
   describe(`engine ${engine}`, { concurrency: 1 }, () => {
     let browser;
 
@@ -453,7 +456,6 @@ for (const engine of engines) {
       for (const [name, expected] of Object.entries(EXPECTED_OUTCOMES)) {
         const got = outcomes[name] ?? "not run";
         const failed = got !== expected;
-        tally[engine].n++;
         if (!failed) tally[engine].ok++;
         console.log(`engine: ${engine} ${name} -> ${got} (expected ${expected}) ${failed ? "FAIL" : "ok"}`);
         if (failed) failures.push(`${name}: ${got}`);
