@@ -426,11 +426,12 @@ export class Driver {
     } catch (error) {
       this.#values.delete(id);
       // A refusal is an Error carrying the message; only where page code broke the Error
-      // constructors is it the message alone, a string.
+      // constructors is it the message alone, a string. Both are defined, not assigned: a
+      // DOMException's `message` is a getter, and Firefox's inherits a getter-only `data`.
       if (typeof error === "string") throw jsSpelling(error);
       try {
-        error.message = jsSpelling(error.message);
-        error.data = data;
+        Object.defineProperty(error, "message", { value: jsSpelling(error.message), writable: true, configurable: true });
+        Object.defineProperty(error, "data", { value: data });
       } catch {}
       throw error;
     }

@@ -40,9 +40,20 @@ if ! command -v openssl >/dev/null 2>&1 || ! command -v certutil >/dev/null 2>&1
   DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends openssl libnss3-tools
 fi
 
+# The other two engines of the engines suite (tests/e2e/engines.test.mjs): Firefox ESR, driven
+# over WebDriver BiDi by puppeteer-core (an npm package below), and WebKitGTK's MiniBrowser
+# through WebKitWebDriver, which needs a virtual display (xvfb-run, with xauth).
+MINIBROWSER="${MINIBROWSER:-/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser}"
+if ! command -v firefox-esr >/dev/null 2>&1 || ! command -v WebKitWebDriver >/dev/null 2>&1 \
+  || [ ! -x "$MINIBROWSER" ] || ! command -v xvfb-run >/dev/null 2>&1 || ! command -v xauth >/dev/null 2>&1; then
+  step "setup: apt-get install firefox-esr webkit2gtk-driver xvfb xauth"
+  apt-get update
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends firefox-esr webkit2gtk-driver xvfb xauth
+fi
+
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   step "setup: npm ci"
   npm ci --no-audit --no-fund
 fi
 
-echo "setup: ok (wasm-bindgen $want, $(wasm-pack --version), $("$CHROMIUM" --version 2>/dev/null | head -n1), wasm-opt $(wasm-opt --version | awk '{print $3}'))"
+echo "setup: ok (wasm-bindgen $want, $(wasm-pack --version), $("$CHROMIUM" --version 2>/dev/null | head -n1), $(firefox-esr --version 2>/dev/null | head -n1), WebKitGTK $(dpkg-query -W -f='${Version}' libwebkit2gtk-4.1-0 2>/dev/null), wasm-opt $(wasm-opt --version | awk '{print $3}'))"

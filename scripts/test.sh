@@ -76,6 +76,8 @@ suite build bash scripts/build.sh
 # The package's gzip size (what a page fetches for the main entry). Until it meets the 25,600 B
 # target, the ceiling below is the size it has reached: it may only go down.
 suite size node scripts/size.mjs --ceiling=41300
+# tests/e2e/ includes engines.test.mjs: the diagnosis scenarios and a conformance subset in
+# Chromium, Firefox ESR (puppeteer-core, WebDriver BiDi) and WebKitGTK (WebKitWebDriver, xvfb-run).
 suite e2e node --test --test-concurrency=1 tests/e2e/
 # The Rust example application (examples/app): built as a user would (wasm-pack, target web),
 # then run in Chromium against the lab.
@@ -84,7 +86,7 @@ suite app node --test --test-concurrency=1 tests/example/
 
 step "summary"
 # The scenario lines the end-to-end suites print (node's reporter prefixes them with "# ").
-grep -hE '^# (diagnosis|observed|leak|hostile-inputs|csp|pack|reentry): |^# soak: (clients|in_flight)' "$logs/e2e.log" 2>/dev/null | sed 's/^# //'
+grep -hE '^# (diagnosis|observed|leak|hostile-inputs|csp|pack|reentry|engine|engines|engine-version): |^# soak: (clients|in_flight)' "$logs/e2e.log" 2>/dev/null | sed 's/^# //'
 grep -h '^size: gz_bytes' "$logs/size.log" 2>/dev/null
 grep -h '^# example: ' "$logs/app.log" 2>/dev/null | sed 's/^# //'
 printf '%s\n' "${summary[@]}"

@@ -133,6 +133,11 @@ fn table() -> Vec<(&'static str, Case, Kind)> {
         ("mixed-content while offline", Case { wss: false, cause: OpenFailed, mixed_content: true, online: false, ..HANDSHAKE }, MixedContent),
         ("insecure: error refusal", Case { wss: false, cause: OpenFailed, mixed_content: true, lifetime_ms: 0, ..HANDSHAKE }, MixedContent),
         ("loopback ws on https page is not mixed content", Case { wss: false, ..HANDSHAKE }, Unreachable),
+        // WebKit blocks any ws:// socket on an HTTPS page (loopback too) with an error and no close.
+        ("ws on https page, error without close (WebKit)", Case { wss: false, cause: NoCloseEvent, lifetime_ms: 1_000, ..HANDSHAKE }, MixedContent),
+        ("ws on http page, error without close (CSP)", Case { wss: false, page_secure: false, cause: NoCloseEvent, ..HANDSHAKE }, Unreachable),
+        ("wss on https page, error without close", Case { cause: NoCloseEvent, probe: Probe::TlsFailed, ..HANDSHAKE }, Certificate),
+        ("error without close while offline", Case { wss: false, cause: NoCloseEvent, online: false, ..HANDSHAKE }, Offline),
         // the application
         ("user close, clean 1000", Case { cause: UserClose, code: 1000, ..SERVER }, Normal),
         ("user close while connecting (error + 1006)", Case { cause: UserClose, ..HANDSHAKE }, Normal),
@@ -149,6 +154,8 @@ fn table() -> Vec<(&'static str, Case, Kind)> {
         ("server 1012", Case { code: 1012, ..SERVER }, ServerClosed),
         ("server 1013", Case { code: 1013, ..SERVER }, ServerClosed),
         ("server 1014", Case { code: 1014, ..SERVER }, ServerClosed),
+        // WebKit fails the connection on a close frame of 1012 to 1014 instead of reporting it.
+        ("server 1012 in WebKit (error, 1006)", Case { errored: true, idle_for_ms: 20, ..DROP }, ProtocolError),
         ("server 3000", Case { code: 3000, ..SERVER }, ServerClosed),
         ("server 4001", Case { code: 4001, ..SERVER }, ServerClosed),
         ("server 4999", Case { code: 4999, ..SERVER }, ServerClosed),
@@ -791,7 +798,7 @@ fn advice_texts_say_each_piece_in_full() {
         ), "{}", d.advice);
     }
     assert!(unreachable.advice.starts_with(
-        "The DevTools console line \"WebSocket connection to '…' failed: …\" names the exact error (ERR_CONNECTION_REFUSED"
+        "In Chromium, the console line \"WebSocket connection to '…' failed: …\" names the exact error (ERR_CONNECTION_REFUSED"
     ));
     assert!(unreachable.advice.ends_with(
         "Outside local development use wss://: middleboxes often break plain ws:// upgrades."
@@ -807,7 +814,19 @@ fn advice_texts_say_each_piece_in_full() {
         ..DROP
     }
     .diagnose();
-    assert!(protocol.advice.starts_with("The DevTools console line"));
+    assert!(protocol.advice.starts_with("In Chromium, the console line"));
+    assert!(protocol
+        .summary
+        .contains("for Safari a close code 1012 to 1014"));
+    let blocked = Case {
+        wss: false,
+        cause: CloseCause::NoCloseEvent,
+        ..HANDSHAKE
+    }
+    .diagnose();
+    assert!(blocked
+        .advice
+        .ends_with("may keep ws:// on a secure page, and not in Safari."));
     assert!(protocol.advice.contains("text frames must be valid UTF-8"));
     let lost = DROP.diagnose();
     assert!(lost.advice.contains(

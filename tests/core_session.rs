@@ -795,6 +795,28 @@ fn an_error_without_a_close_ends_the_socket_after_the_grace() {
 }
 
 #[test]
+fn an_error_without_a_close_on_a_secure_page_is_webkits_mixed_content_block() {
+    // WebKit blocks a ws:// socket on an HTTPS page, loopback included, with an `error` and no
+    // `close`: the grace ends it, and the diagnosis names mixed content.
+    let options = Options {
+        max_retries: Some(0),
+        ..Options::default()
+    };
+    let mut s = session(options, true, "ws://127.0.0.1:8080/ws");
+    let socket = start(&mut s, 0);
+    s.socket_error(5, socket);
+    actions(&mut s);
+    events(&mut s);
+    s.timeout(5 + ERROR_CLOSE_GRACE_MS);
+    actions(&mut s);
+    let labels = labels(&events(&mut s));
+    assert!(
+        labels.contains(&"diagnosis mixed-content".to_string()),
+        "{labels:?}"
+    );
+}
+
+#[test]
 fn an_error_followed_by_its_close_ends_the_socket_once() {
     let mut s = session(Options::default(), false, WS_URL);
     let socket = start_open(&mut s, 0);

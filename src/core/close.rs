@@ -56,6 +56,10 @@ pub const MAX_CLOSE_REASON_BYTES: usize = 123;
 pub enum CloseCause {
     /// The browser reported the close (the server closed, or the connection failed).
     Socket,
+    /// The browser reported an `error` and no `close` followed within the grace: a socket the
+    /// browser blocked before it connected (Chromium does so for the page's
+    /// Content-Security-Policy, WebKit for any `ws:` socket on an HTTPS page, loopback too).
+    NoCloseEvent,
     /// Opening the socket failed synchronously (the constructor threw, or the URL could not
     /// be resolved).
     OpenFailed,

@@ -29,6 +29,7 @@
 //! | `navigator.onLine` false, or the machine saw `offline` | `offline` |
 //! | our connect timeout, or a never-opened socket that lasted the browser's own handshake limit | `timeout` |
 //! | our heartbeat got no answer | `connection-lost` |
+//! | never opened, `ws:` on an HTTPS page, an `error` and no `close` (WebKit's mixed-content block) | `mixed-content` |
 //! | never opened, `wss:`, probe resolved | `handshake-rejected` |
 //! | never opened, `wss:`, probe rejected or not made | `certificate` |
 //! | never opened, `ws:` | `unreachable` |

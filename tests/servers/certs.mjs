@@ -6,6 +6,8 @@
 //             SPKI hash is passed with --ignore-certificate-errors-spki-list (`spkiHash`).
 //   untrusted a self-signed leaf for localhost / 127.0.0.1 with a key of its own: not trusted.
 //   wronghost a leaf for "other-host.example" signed by the CA with a key of its own.
+//   expired   a leaf for localhost / 127.0.0.1 signed by the CA, valid from 60 to 30 days ago
+//             (made with `openssl ca`, which alone takes explicit dates in OpenSSL 3.0).
 //
 // What Chromium makes of `wronghost` depends on how the CA is trusted:
 //   - SPKI list only: the CA is unknown, so it fails like `untrusted` (ERR_CERT_AUTHORITY_INVALID).
@@ -31,6 +33,8 @@ const FILES = [
   "untrusted.key",
   "wronghost.pem",
   "wronghost.key",
+  "expired.pem",
+  "expired.key",
   "spki.txt",
 ];
 
@@ -84,6 +88,38 @@ function signedLeaf(dir, name, cn, sans) {
   ]);
 }
 
+/** `date` as openssl's YYYYMMDDHHMMSSZ. */
+function asn1Time(date) {
+  return date.toISOString().replace(/[-:T]/g, "").replace(/\.\d+Z$/, "Z");
+}
+
+/** A leaf signed by the CA whose validity ended `daysAgo` days ago. */
+function expiredLeaf(dir, name, sans, daysAgo = 30) {
+  const key = join(dir, `${name}.key`);
+  newKey(key);
+  const csr = join(dir, `${name}.csr`);
+  openssl(["req", "-new", "-key", key, "-subj", "/CN=localhost", "-out", csr]);
+  const db = join(dir, `${name}-ca`);
+  mkdirSync(db, { recursive: true });
+  writeFileSync(join(db, "index.txt"), "");
+  writeFileSync(join(db, "serial"), "1000\n");
+  const config = join(db, "ca.cnf");
+  writeFileSync(
+    config,
+    ["[ca]", "default_ca = test", "[test]", `database = ${join(db, "index.txt")}`, `new_certs_dir = ${db}`,
+      `serial = ${join(db, "serial")}`, "default_md = sha256", "policy = any", "unique_subject = no",
+      "[any]", "commonName = supplied"].join("\n") + "\n",
+  );
+  const day = 86_400_000;
+  openssl([
+    "ca", "-batch", "-config", config, "-cert", join(dir, "ca.pem"), "-keyfile", join(dir, "ca.key"),
+    "-in", csr, "-out", join(dir, `${name}.pem`), "-notext",
+    "-startdate", asn1Time(new Date(Date.now() - 2 * daysAgo * day)),
+    "-enddate", asn1Time(new Date(Date.now() - daysAgo * day)),
+    "-extfile", leafExtensions(dir, name, sans),
+  ]);
+}
+
 function generate(dir) {
   // The CA.
   newKey(join(dir, "ca.key"));
@@ -96,6 +132,7 @@ function generate(dir) {
   ]);
   signedLeaf(dir, "trusted", "localhost", "DNS:localhost, IP:127.0.0.1");
   signedLeaf(dir, "wronghost", "other-host.example", "DNS:other-host.example");
+  expiredLeaf(dir, "expired", "DNS:localhost, IP:127.0.0.1");
   // Self-signed, its own key, never trusted.
   newKey(join(dir, "untrusted.key"));
   openssl([
@@ -163,6 +200,7 @@ export function ensureCerts(dir = CERT_DIR) {
     trusted: pair("trusted"),
     untrusted: pair("untrusted"),
     wronghost: pair("wronghost"),
+    expired: pair("expired"),
     spkiHash: read("spki.txt").trim(),
     nssHome,
   };

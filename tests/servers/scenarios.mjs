@@ -14,6 +14,7 @@
 // scenario          URL                                     server
 // untrusted         wss://127.0.0.1:P/echo                   self-signed certificate, untrusted
 // wrongHost         wss://127.0.0.1:P/echo                   certificate for other-host.example
+// expired           wss://127.0.0.1:P/echo                   CA-signed certificate that expired
 // tlsToPlain        wss://127.0.0.1:P/echo                   a plain ws:// server (no TLS)
 // rejected400/404/502 wss://127.0.0.1:P/status/N           trusted TLS, upgrade answered N
 // refusedWss/refusedWs wss|ws://127.0.0.1:P/               nothing listens (port bound, closed)
@@ -259,6 +260,7 @@ export async function startScenarios() {
       startWsServer({ tls: certs.untrusted, route: echo }),
     );
     const wrongHost = await started(startWsServer({ tls: certs.wronghost, route: echo }));
+    const expired = await started(startWsServer({ tls: certs.expired, route: echo }));
     const rejectingRequests = [];
     const rejecting = await started(
       startWsServer({ tls: trusted, route: echo, onUpgrade: rejectUpgrade, requests: rejectingRequests }),
@@ -272,6 +274,7 @@ export async function startScenarios() {
     const urls = {
       untrusted: `wss://127.0.0.1:${untrusted}/echo`,
       wrongHost: `wss://127.0.0.1:${wrongHost}/echo`,
+      expired: `wss://127.0.0.1:${expired}/echo`,
       tlsToPlain: `wss://127.0.0.1:${plain}/echo`,
       ...Object.fromEntries(
         REJECT_STATUSES.map((s) => [`rejected${s}`, `wss://127.0.0.1:${rejecting}/status/${s}`]),
@@ -292,7 +295,7 @@ export async function startScenarios() {
     };
     return {
       urls,
-      ports: { page, untrusted, wrongHost, rejecting, app, plain, silent, tcpClosed, refused },
+      ports: { page, untrusted, wrongHost, expired, rejecting, app, plain, silent, tcpClosed, refused },
       pageOrigin: `https://127.0.0.1:${page}`,
       spkiHash: certs.spkiHash,
       nssHome: certs.nssHome,

@@ -120,7 +120,10 @@ fn explain(facts: &Facts<'_>) -> Explanation {
 
 /// A socket that never opened and that the browser closed.
 fn handshake_failed(facts: &Facts<'_>) -> Explanation {
-    if reached_browser_handshake_limit(facts.wss, facts.close.lifetime_ms) {
+    if !facts.wss && facts.page_secure && facts.close.cause == CloseCause::NoCloseEvent {
+        // WebKit's mixed-content block: an `error` and no `close`, instead of an exception.
+        fixed(Kind::MixedContent, MIXED_CONTENT, MIXED_CONTENT_ADVICE)
+    } else if reached_browser_handshake_limit(facts.wss, facts.close.lifetime_ms) {
         fixed(Kind::Timeout, BROWSER_TIMEOUT, TIMEOUT_ADVICE)
     } else if !facts.wss {
         fixed(Kind::Unreachable, UNREACHABLE, UNREACHABLE_ADVICE)

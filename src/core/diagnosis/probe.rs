@@ -70,7 +70,7 @@ pub fn should_probe(facts: &Facts<'_>, enabled: bool) -> bool {
         && !facts.mixed_content
         && facts.online
         && !close.offline
-        && close.cause == CloseCause::Socket
+        && matches!(close.cause, CloseCause::Socket | CloseCause::NoCloseEvent)
         && !close.was_open
         && !close.was_clean
         && close.code == 1006

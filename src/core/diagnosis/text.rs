@@ -12,7 +12,8 @@ use crate::core::time::Millis;
 pub(super) type Advice = &'static [&'static str];
 
 /// Where the exact network error is shown.
-const CONSOLE_LINE: &str = "The DevTools console line \"WebSocket connection to '…' failed: …\"";
+const CONSOLE_LINE: &str =
+    "In Chromium, the console line \"WebSocket connection to '…' failed: …\"";
 
 /// The command that tests a WebSocket handshake by hand, to be followed by a URL.
 const TEST_WITH_CURL: &str = "Test with curl -i -N -H \"Connection: Upgrade\" -H \"Upgrade: websocket\" -H \"Sec-WebSocket-Version: 13\" -H \"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\" ";
@@ -28,7 +29,7 @@ const HEARTBEAT_EXAMPLE: &str =
     "`heartbeat: { interval_ms: 25000, message: \"ping\", timeout_ms: 10000 }`";
 
 pub(super) const MIXED_CONTENT: &str = "An insecure ws:// socket cannot be opened from an HTTPS page: the browser blocks it as mixed content (or the `insecure` option, set to \"error\", refused it before trying).";
-pub(super) const MIXED_CONTENT_ADVICE: Advice = &["Use a wss:// URL served with a valid certificate, or a relative URL such as \"/ws\", which wsguard turns into wss:// on HTTPS pages; only loopback hosts (localhost, 127.0.0.1, [::1]) may keep ws:// on a secure page."];
+pub(super) const MIXED_CONTENT_ADVICE: Advice = &["Use a wss:// URL served with a valid certificate, or a relative URL such as \"/ws\", which wsguard turns into wss:// on HTTPS pages; only loopback hosts (localhost, 127.0.0.1, [::1]) may keep ws:// on a secure page, and not in Safari."];
 
 pub(super) const USER_CLOSE: &str = "The application closed the connection.";
 pub(super) const USER_RECONNECT: &str =
@@ -86,7 +87,7 @@ pub(super) const HANDSHAKE_REJECTED_ADVICE: Advice = &[
     EXPECT_101,
 ];
 
-pub(super) const PROTOCOL_ERROR: &str = "The browser failed the open connection because the server broke the WebSocket protocol (for example a text frame that is not valid UTF-8, or a malformed frame).";
+pub(super) const PROTOCOL_ERROR: &str = "The browser failed the open connection because the server broke the WebSocket protocol (for example a text frame that is not valid UTF-8, a malformed frame, or for Safari a close code 1012 to 1014).";
 pub(super) const PROTOCOL_ERROR_ADVICE: Advice = &[
     CONSOLE_LINE,
     " names the violation (\"Could not decode a text frame as UTF-8\" …). ",

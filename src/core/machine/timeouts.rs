@@ -67,7 +67,12 @@ impl<M> Machine<M> {
                     code: 1000,
                     reason: String::new(),
                 });
-                self.end_socket(CODE_ABNORMAL, String::new(), false, CloseCause::Socket);
+                self.end_socket(
+                    CODE_ABNORMAL,
+                    String::new(),
+                    false,
+                    CloseCause::NoCloseEvent,
+                );
             }
             // Socket timers are disarmed whenever the socket ends.
             (
