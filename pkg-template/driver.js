@@ -67,6 +67,8 @@ export const held = { listeners: 0, timers: 0, sockets: 0 };
 
 /** How long after `online` the change is reported: routes and DNS often lag the event. */
 const ONLINE_SETTLE_MS = 500;
+/** How often a worker, which Chromium sends no online event, reads navigator.onLine while offline. */
+const ONLINE_POLL_MS = 1000;
 /** How long the HTTPS probe may take. */
 const PROBE_TIMEOUT_MS = 3000;
 const BUSY = "wsguard: a WsGuard cannot be read from page code that runs inside its own call (a console.warn replaced before wsguard loaded); read it after that call returns";
@@ -789,6 +791,20 @@ export class Driver {
     session.timeout(time);
   }
 
+  /**
+   * Back online: tells the session once the network had ONLINE_SETTLE_MS to settle. With `poll`
+   * (in a worker, where Chromium fires no online event, while offline): reads navigator.onLine
+   * every ONLINE_POLL_MS instead, until it says online.
+   */
+  #online(poll) {
+    this.#clearSettle?.();
+    this.#clearSettle = timer(poll ? ONLINE_POLL_MS : ONLINE_SETTLE_MS, () => {
+      this.#clearSettle = null;
+      if (poll && !isOnline()) this.#online(poll);
+      else this.#input((s, time) => s.network(time, true), false);
+    });
+  }
+
   /** Listens for the network and, in a page, for visibility and back/forward-cache restores. */
   #watch() {
     const releases = [];
@@ -797,13 +813,7 @@ export class Driver {
         releases.push(listen(target, type, listener));
       } catch {}
     };
-    watch(globalThis, "online", () => {
-      this.#clearSettle?.();
-      this.#clearSettle = timer(ONLINE_SETTLE_MS, () => {
-        this.#clearSettle = null;
-        this.#input((s, time) => s.network(time, true), false);
-      });
-    });
+    watch(globalThis, "online", () => this.#online());
     watch(globalThis, "offline", () => {
       this.#clearSettle?.();
       this.#clearSettle = null;
@@ -848,6 +858,7 @@ export class Driver {
         if (session === null || this.#freeing || !session.event(this.#slot, online)) break;
         const event = this.#slot.event;
         this.#slot.event = null;
+        if (event[0] === "statechange" && event[2] === "offline" && typeof document !== "object") this.#online(true);
         if (event[0] === "probe") this.#startProbe(event[1]);
         else this.#host.event(this.#complete(event));
       }
