@@ -67,8 +67,6 @@ export const held = { listeners: 0, timers: 0, sockets: 0 };
 
 /** How long after `online` the change is reported: routes and DNS often lag the event. */
 const ONLINE_SETTLE_MS = 500;
-/** How often a worker, which Chromium sends no online event, reads navigator.onLine while offline. */
-const ONLINE_POLL_MS = 1000;
 /** How long the HTTPS probe may take. */
 const PROBE_TIMEOUT_MS = 3000;
 const BUSY = "wsguard: a WsGuard cannot be read from page code that runs inside its own call (a console.warn replaced before wsguard loaded); read it after that call returns";
@@ -792,20 +790,9 @@ export class Driver {
   }
 
   /**
-   * Back online: tells the session once the network had ONLINE_SETTLE_MS to settle. With `poll`
-   * (in a worker, where Chromium fires no online event, while offline): reads navigator.onLine
-   * every ONLINE_POLL_MS instead, until it says online.
+   * Listens for the network (in a worker also through navigator.connection) and, in a page, for
+   * visibility and back/forward-cache restores.
    */
-  #online(poll) {
-    this.#clearSettle?.();
-    this.#clearSettle = timer(poll ? ONLINE_POLL_MS : ONLINE_SETTLE_MS, () => {
-      this.#clearSettle = null;
-      if (poll && !isOnline()) this.#online(poll);
-      else this.#input((s, time) => s.network(time, true), false);
-    });
-  }
-
-  /** Listens for the network and, in a page, for visibility and back/forward-cache restores. */
   #watch() {
     const releases = [];
     const watch = (target, type, listener) => {
@@ -813,13 +800,26 @@ export class Driver {
         releases.push(listen(target, type, listener));
       } catch {}
     };
-    watch(globalThis, "online", () => this.#online());
-    watch(globalThis, "offline", () => {
+    const online = () => {
+      this.#clearSettle?.();
+      this.#clearSettle = timer(ONLINE_SETTLE_MS, () => {
+        this.#clearSettle = null;
+        this.#input((s, time) => s.network(time, true), false);
+      });
+    };
+    const offline = () => {
       this.#clearSettle?.();
       this.#clearSettle = null;
       this.#input((s, time) => s.network(time, false), false);
-    });
-    if (typeof document === "object") {
+    };
+    watch(globalThis, "online", online);
+    watch(globalThis, "offline", offline);
+    // Chromium fires neither in a worker, but NetworkInformation's `change` reaches it there.
+    if (typeof document !== "object") {
+      try {
+        watch(navigator.connection, "change", () => (isOnline() ? online : offline)());
+      } catch {}
+    } else {
       watch(globalThis, "pageshow", () => this.#input((s, time) => s.visible(time), false));
       watch(document, "visibilitychange", () => {
         let visible = false;
@@ -858,7 +858,6 @@ export class Driver {
         if (session === null || this.#freeing || !session.event(this.#slot, online)) break;
         const event = this.#slot.event;
         this.#slot.event = null;
-        if (event[0] === "statechange" && event[2] === "offline" && typeof document !== "object") this.#online(true);
         if (event[0] === "probe") this.#startProbe(event[1]);
         else this.#host.event(this.#complete(event));
       }

@@ -9,7 +9,7 @@
 // The certificate scenario uses the scenario lab's untrusted wss:// server
 // (tests/servers/scenarios.mjs). Offline comes from the browser context (setOffline), which
 // the worker sees through its own navigator; Chromium sends a worker no online/offline events,
-// so wsguard reads navigator.onLine there while it is offline.
+// so wsguard listens to navigator.connection's `change` there.
 //
 // Prints one "worker: <scenario> -> …" line per scenario.
 import assert from "node:assert/strict";
