@@ -3,7 +3,7 @@ import type { Diagnosis, WsGuard, WsGuardOptions, WsGuardState, WsGuardUrl } fro
 
 /** What useWsGuard returns; a new object on every render. */
 export interface WsGuardHook {
-  /** The live client; null until the effect has created it (and during server-side rendering). */
+  /** The live client; null until the effect has created it, while a new URL waits for the old socket to close, and during server-side rendering. */
   readonly client: WsGuard | null;
   /** The client's state; "connecting" until it exists. */
   readonly state: WsGuardState;

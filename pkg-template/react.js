@@ -89,6 +89,8 @@ export function useWsGuard(url, options) {
       listening.abort();
       if (guard === null) return;
       if (client.current === guard) client.current = null;
+      // Until the next client exists, nothing renders the retired one (freed once closed).
+      setSnapshot(INITIAL);
       const retired = retire(guard);
       retiring.current = retired;
       retired.then(() => {

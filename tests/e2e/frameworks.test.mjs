@@ -272,7 +272,10 @@ describe("wsguard/react under <StrictMode>", () => {
     const { page, errors, close } = await openApp("/first");
     try {
       const second = `ws://127.0.0.1:${reactApp.port}/second`;
-      await page.evaluate((url) => window.app.setUrl(url), second);
+      const from = await page.evaluate((url) => {
+        window.app.setUrl(url);
+        return window.seen.states.length;
+      }, second);
       await page.waitForFunction(() => document.getElementById("message")?.textContent === "hello /second", null, {
         timeout: 15_000,
       });
@@ -282,6 +285,8 @@ describe("wsguard/react under <StrictMode>", () => {
           `handshakes /first ${counting.accepted.filter((p) => p === "/first").length}, /second ${counting.accepted.filter((p) => p === "/second").length}, ` +
           `most live at once ${counting.mostTotal}`,
       );
+      // While the old client closes, the component renders no client: "connecting", no URL.
+      assert.deepEqual(await page.evaluate((from) => window.seen.states.slice(from), from), ["connecting", "open"]);
       assert.equal(await text(page, "url"), second);
       assert.equal(await text(page, "state"), "open");
       assert.deepEqual(counting.closes.filter((c) => c.path === "/first"), [{ path: "/first", code: 1000 }]);
