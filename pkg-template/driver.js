@@ -795,7 +795,10 @@ export class Driver {
     session.timeout(time);
   }
 
-  /** Listens for the network and, in a page, for visibility and back/forward-cache restores. */
+  /**
+   * Listens for the network (in a worker also through navigator.connection) and, in a page, for
+   * visibility and back/forward-cache restores.
+   */
   #watch() {
     const releases = [];
     const watch = (target, type, listener) => {
@@ -803,19 +806,26 @@ export class Driver {
         releases.push(listen(target, type, listener));
       } catch {}
     };
-    watch(globalThis, "online", () => {
+    const online = () => {
       this.#clearSettle?.();
       this.#clearSettle = timer(ONLINE_SETTLE_MS, () => {
         this.#clearSettle = null;
         this.#input((s, time) => s.network(time, true), false);
       });
-    });
-    watch(globalThis, "offline", () => {
+    };
+    const offline = () => {
       this.#clearSettle?.();
       this.#clearSettle = null;
       this.#input((s, time) => s.network(time, false), false);
-    });
-    if (typeof document === "object") {
+    };
+    watch(globalThis, "online", online);
+    watch(globalThis, "offline", offline);
+    // Chromium fires neither in a worker, but NetworkInformation's `change` reaches it there.
+    if (typeof document !== "object") {
+      try {
+        watch(navigator.connection, "change", () => (isOnline() ? online : offline)());
+      } catch {}
+    } else {
       watch(globalThis, "pageshow", () => this.#input((s, time) => s.visible(time), false));
       watch(document, "visibilitychange", () => {
         let visible = false;

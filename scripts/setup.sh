@@ -56,4 +56,13 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund
 fi
 
+# React and react-dom for tests/fixtures/react, from its lock file: the fixture's own dependencies,
+# never the package's (tests/e2e/frameworks.test.mjs adds wsguard from the packed tarball).
+react_fixture=tests/fixtures/react
+if [ ! -f "$react_fixture/node_modules/.package-lock.json" ] \
+   || [ "$react_fixture/package-lock.json" -nt "$react_fixture/node_modules/.package-lock.json" ]; then
+  step "setup: npm ci in $react_fixture"
+  (cd "$react_fixture" && npm ci --no-audit --no-fund)
+fi
+
 echo "setup: ok (wasm-bindgen $want, $(wasm-pack --version), $("$CHROMIUM" --version 2>/dev/null | head -n1), $(firefox-esr --version 2>/dev/null | head -n1), WebKitGTK $(dpkg-query -W -f='${Version}' libwebkit2gtk-4.1-0 2>/dev/null), wasm-opt $(wasm-opt --version | awk '{print $3}'))"

@@ -12,81 +12,15 @@
 // node_modules); each fixture's own package.json names only wsguard. A screenshot per app goes
 // to tests/artifacts/screenshots/.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { createReadStream, existsSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
-import http from "node:http";
-import { extname, join, normalize, sep } from "node:path";
+import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { startLab } from "../servers/lab.mjs";
 import { launchChromium } from "./support/browser.mjs";
+import { bin, fixtures, installTarball, packTarball, root, run, serveStatic } from "./support/fixture-apps.mjs";
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
-const fixtures = join(root, "tests/fixtures");
-const bin = (name) => join(root, "node_modules/.bin", name);
 const screenshots = join(root, "tests/artifacts/screenshots");
-
-/** Runs a command; resolves with its output, rejects with it on a non-zero exit or timeout. */
-function run(command, args, { cwd = root, timeoutMs = 120_000 } = {}) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.on("data", (chunk) => (output += chunk));
-    child.stderr.on("data", (chunk) => (output += chunk));
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.once("error", reject);
-    child.once("exit", (code, signal) => {
-      clearTimeout(timer);
-      if (code === 0) resolve(output);
-      else reject(new Error(`${command} ${args.join(" ")} (in ${cwd}) failed: ${code ?? signal}\n${output}`));
-    });
-  });
-}
-
-const MIME = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".mjs": "text/javascript; charset=utf-8",
-  ".json": "application/json",
-  ".wasm": "application/wasm",
-  ".css": "text/css",
-};
-
-/** A static file server for `dir` on 127.0.0.1; `/` is index.html. */
-async function serveStatic(dir) {
-  const server = http.createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
-    const file = normalize(join(dir, path.endsWith("/") ? `${path}index.html` : path));
-    if (!file.startsWith(dir + sep) || !existsSync(file) || !statSync(file).isFile()) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { "content-type": MIME[extname(file)] ?? "application/octet-stream" });
-    createReadStream(file).pipe(res);
-  });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    origin: `http://127.0.0.1:${server.address().port}`,
-    stop: () => {
-      server.closeAllConnections();
-      return new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
-
-/** Waits for pkg/ to hold a complete build: another run may be rebuilding it (rm -rf pkg first). */
-async function waitForPackage(timeoutMs = 120_000) {
-  const deadline = Date.now() + timeoutMs;
-  // merge-template.mjs writes index.js last-but-one and package.json last: both there = complete.
-  const complete = () =>
-    ["index.js", "raw.js", "wsguard_bg.wasm", "package.json"].every((f) => existsSync(join(root, "pkg", f))) &&
-    JSON.parse(readFileSync(join(root, "pkg/package.json"), "utf8")).exports?.["."]?.default === "./index.js";
-  while (!complete()) {
-    assert.ok(Date.now() < deadline, "pkg/ holds no complete build with index.js; run bash scripts/build.sh");
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
-}
 
 const APPS = {
   // Vite writes dist/index.html with absolute /assets/… URLs: serve dist/ at the root.
@@ -103,24 +37,11 @@ let browser;
 const servers = {};
 
 before(async () => {
-  await waitForPackage();
-  const packed = await run("bash", ["scripts/pack.sh"]);
-  const match = packed.match(/^pack: (\S+\.tgz) (\d+) B/m);
-  assert.ok(match, `scripts/pack.sh printed no tarball: ${packed}`);
-  tarball = match[1];
-  console.log(packed.trim());
+  const packed = await packTarball();
+  tarball = packed.tarball;
+  console.log(packed.line);
 
-  // A fresh install each run: npm would keep an earlier tarball of the same name and version.
-  await Promise.all(
-    Object.keys(APPS).map((name) => {
-      const dir = join(fixtures, name);
-      rmSync(join(dir, "node_modules"), { recursive: true, force: true });
-      rmSync(join(dir, "dist"), { recursive: true, force: true });
-      return run("npm", ["install", "--no-save", "--no-audit", "--no-fund", "--offline", "--loglevel", "error", tarball], {
-        cwd: dir,
-      });
-    }),
-  );
+  await Promise.all(Object.keys(APPS).map((name) => installTarball(join(fixtures, name), tarball)));
   await Promise.all(Object.entries(APPS).map(([name, app]) => app.build(join(fixtures, name))));
 
   lab = await startLab();
@@ -143,6 +64,8 @@ describe("the packed tarball", () => {
     assert.equal(manifest.exports["."].default, "./index.js");
     assert.equal(manifest.exports["."].types, "./index.d.ts");
     assert.equal(manifest.exports["./raw"].default, "./raw.js");
+    assert.equal(manifest.exports["./react"].default, "./react.js");
+    assert.deepEqual(manifest.peerDependenciesMeta, { react: { optional: true } });
 
     const gz = (file) => gzipSync(readFileSync(join(dir, file)), { level: 9 }).length;
     const sizes = { "wsguard_bg.wasm": gz("wsguard_bg.wasm"), "index.js": gz("index.js"), "raw.js": gz("raw.js") };
@@ -154,16 +77,28 @@ describe("the packed tarball", () => {
     );
   });
 
-  test("its exports map resolves in Node for every public subpath", async () => {
+  test("its exports map resolves every public subpath, the browser and Node entries apart", async () => {
     const cwd = join(fixtures, "plain");
-    const script = `for (const s of ["wsguard", "wsguard/raw", "wsguard/wsguard_bg.wasm", "wsguard/package.json"])
+    const script = `for (const s of ["wsguard", "wsguard/raw", "wsguard/react", "wsguard/wsguard_bg.wasm", "wsguard/package.json"])
       console.log(s, import.meta.resolve(s));`;
-    const output = await run(process.execPath, ["--input-type=module", "-e", script], { cwd });
+    const resolved = async (conditions) => {
+      const lines = (await run(process.execPath, [...conditions, "--input-type=module", "-e", script], { cwd })).trim();
+      return Object.fromEntries(lines.split("\n").map((line) => line.split(" ")));
+    };
     const wsguard = `file://${cwd}/node_modules/wsguard`;
-    assert.match(output, new RegExp(`^wsguard ${wsguard}/index\\.js$`, "m"));
-    assert.match(output, new RegExp(`^wsguard/raw ${wsguard}/raw\\.js$`, "m"));
-    assert.match(output, new RegExp(`^wsguard/wsguard_bg.wasm ${wsguard}/wsguard_bg\\.wasm$`, "m"));
-    assert.match(output, new RegExp(`^wsguard/package.json ${wsguard}/package\\.json$`, "m"));
+    const common = {
+      "wsguard/react": `${wsguard}/react.js`,
+      "wsguard/wsguard_bg.wasm": `${wsguard}/wsguard_bg.wasm`,
+      "wsguard/package.json": `${wsguard}/package.json`,
+    };
+    // Node (and a server-side render): the entry that loads nothing and explains itself.
+    assert.deepEqual(await resolved([]), { wsguard: `${wsguard}/node.js`, "wsguard/raw": `${wsguard}/node.js`, ...common });
+    // A bundler for the browser sets "browser", which comes first.
+    assert.deepEqual(await resolved(["--conditions=browser"]), {
+      wsguard: `${wsguard}/index.js`,
+      "wsguard/raw": `${wsguard}/raw.js`,
+      ...common,
+    });
   });
 });
 

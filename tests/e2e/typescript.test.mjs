@@ -1,6 +1,7 @@
 // The package's TypeScript declarations, as a consumer sees them: tests/fixtures/typescript
-// imports "wsguard" (resolved through its `exports` map to pkg/index.d.ts) and must compile
-// under `tsc --strict` with lib checking on; its @ts-expect-error lines must each be real errors.
+// imports "wsguard" and "wsguard/react" (resolved through the `exports` map to pkg/index.d.ts
+// and pkg/react.d.ts) and must compile under `tsc --strict` with lib checking on; its
+// @ts-expect-error lines must each be real errors.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import {
@@ -75,6 +76,8 @@ test("every @ts-expect-error line in the fixture is a real type error", () => {
     { snippet: "e.detail.nope", code: "TS2339" },
     { snippet: "ws.send(42)", code: "TS2345" },
     { snippet: 'ws.binaryType = "text"', code: "TS2322" },
+    { snippet: 'useWsGuard("/ws").send(42)', code: "TS2345" }, // wsguard/react
+    { snippet: "heartbeat: true", code: "TS2322" },
   ];
   const dir = mkdtempSync(join(tmpdir(), "wsguard-ts-"));
   try {
