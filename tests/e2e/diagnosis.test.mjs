@@ -8,23 +8,13 @@
 //
 // Prints one line per scenario: "diagnosis: <scenario> -> <kind> (expected <kind>) ok|FAIL".
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { CLOSE_CODES, REJECT_STATUSES, startScenarios } from "../servers/scenarios.mjs";
+import { test } from "node:test";
+import { CLOSE_CODES, REJECT_STATUSES } from "../servers/scenarios.mjs";
 import { collectDiagnoses, loadPackage } from "./support/diagnose.mjs";
-import { inScenarioPage, launchForLab } from "./support/https-page.mjs";
+import { inScenarioPage, scenarioLabForFile } from "./support/https-page.mjs";
 
-let lab;
-let browser;
-
-before(async () => {
-  lab = await startScenarios();
-  browser = await launchForLab(lab);
-});
-
-after(async () => {
-  await browser?.close().catch(() => {});
-  await lab?.stop();
-});
+/** The scenario lab and a Chromium for it, started before this file's tests. */
+const setup = scenarioLabForFile();
 
 /** Chromium's own console lines, which print the URL in full and that no script can redact. */
 const CHROMIUM_OWN = [/^WebSocket connection to '.*' failed: /s, /^Mixed Content: /];
@@ -72,7 +62,7 @@ const scenarios = [
   {
     // User info and a token in the query: none of it may reach the diagnosis or the console.
     name: "redaction",
-    url: () => `wss://alice:${SECRET}@127.0.0.1:${lab.ports.rejecting}/status/404?token=${SECRET}`,
+    url: () => `wss://alice:${SECRET}@127.0.0.1:${setup.lab.ports.rejecting}/status/404?token=${SECRET}`,
     expected: "handshake-rejected",
     options: { log: true },
     redaction: true,
@@ -84,7 +74,7 @@ const scenarios = [
   {
     // The same through the ws:// → wss:// upgrade warning (insecure: "upgrade", the default).
     name: "redaction-upgrade",
-    url: () => `ws://alice:${SECRET}@127.0.0.1:${lab.ports.refused}/live?token=${SECRET}`,
+    url: () => `ws://alice:${SECRET}@127.0.0.1:${setup.lab.ports.refused}/live?token=${SECRET}`,
     expected: "certificate",
     options: { log: true },
     redaction: true,
@@ -93,14 +83,14 @@ const scenarios = [
 
 for (const scenario of scenarios) {
   test(`diagnosis: ${scenario.name}`, async () => {
-    const url = scenario.url ? scenario.url() : lab.urls[scenario.name];
+    const url = scenario.url ? scenario.url() : setup.lab.urls[scenario.name];
     assert.ok(url, `the lab has a URL for ${scenario.name}`);
     const nth = scenario.nth ?? 1;
     const waitMs = scenario.waitMs ?? 8000;
     const options = { maxRetries: 0, log: false, ...scenario.options };
     const run = await inScenarioPage(
-      browser,
-      lab,
+      setup.browser,
+      setup.lab,
       async ({ context, page, consoleMessages, pageErrors }) => {
         const loaded = await page.evaluate(loadPackage);
         if (!loaded.exports.includes("WsGuard")) {
@@ -109,7 +99,7 @@ for (const scenario of scenarios) {
         // Offline only after the package is loaded (it is served with no-store).
         if (scenario.offline) await context.setOffline(true);
         if (scenario.cookie) await page.evaluate((cookie) => (document.cookie = cookie), scenario.cookie);
-        if (scenario.probePrivacy) lab.requests.rejecting.length = 0;
+        if (scenario.probePrivacy) setup.lab.requests.rejecting.length = 0;
         const result = await page.evaluate(collectDiagnoses, { url, options, count: nth, waitMs });
         await new Promise((resolve) => setTimeout(resolve, 100)); // late console lines
         return { ...result, consoleMessages: [...consoleMessages], pageErrors: [...pageErrors] };
@@ -151,7 +141,7 @@ for (const scenario of scenarios) {
       if (scenario.probePrivacy) {
         assert.equal(detail.probe, "tls-ok", "the probe ran");
         assert.deepEqual(
-          lab.requests.rejecting,
+          setup.lab.requests.rejecting,
           [{ method: "GET", url: "/", cookie: null, authorization: null, referer: null }],
           "the probe is one GET / without cookie, credentials or referrer",
         );

@@ -2,23 +2,13 @@
 // what a no-cors fetch probe of the same host:port does afterwards. This grounds wsguard's
 // diagnosis in this machine's Chromium; it prints one "observed: <scenario> -> …" line each.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { CLOSE_CODES, probeUrlFor, REJECT_STATUSES, startScenarios } from "../servers/scenarios.mjs";
-import { inScenarioPage, launchForLab } from "./support/https-page.mjs";
+import { test } from "node:test";
+import { CLOSE_CODES, probeUrlFor, REJECT_STATUSES } from "../servers/scenarios.mjs";
+import { inScenarioPage, scenarioLabForFile } from "./support/https-page.mjs";
 import { observeInPage } from "./support/observe.mjs";
 
-let lab;
-let browser;
-
-before(async () => {
-  lab = await startScenarios();
-  browser = await launchForLab(lab);
-});
-
-after(async () => {
-  await browser?.close().catch(() => {});
-  await lab?.stop();
-});
+/** The scenario lab and a Chromium for it, started before this file's tests. */
+const setup = scenarioLabForFile();
 
 /** The network error Chromium logged for the socket, e.g. "net::ERR_CERT_AUTHORITY_INVALID". */
 function chromiumReason(consoleMessages) {
@@ -90,7 +80,7 @@ const scenarios = [
       // trusted only through the SPKI list, the CA is unknown and it fails like an untrusted one.
       assert.match(
         seen.console,
-        lab.nssHome && process.env.WSGUARD_E2E_NSS !== "0"
+        setup.lab.nssHome && process.env.WSGUARD_E2E_NSS !== "0"
           ? /ERR_CERT_COMMON_NAME_INVALID/
           : /ERR_CERT_AUTHORITY_INVALID/,
       );
@@ -212,7 +202,7 @@ const scenarios = [
     // User info and a token in the URL: Chromium's own console line prints them in full (no
     // script can redact it), so wsguard's docs must tell users not to put secrets there.
     name: "secretInUrl",
-    url: () => `wss://alice:s3cret@127.0.0.1:${lab.ports.rejecting}/status/404?token=s3cret`,
+    url: () => `wss://alice:s3cret@127.0.0.1:${setup.lab.ports.rejecting}/status/404?token=s3cret`,
     check(seen) {
       assertHandshakeFailure(seen);
       assert.match(seen.consoleLine, /^WebSocket connection to 'wss:\/\/alice:s3cret@127\.0\.0\.1:\d+\/status\/404\?token=s3cret' failed: /);
@@ -254,13 +244,13 @@ const scenarios = [
 for (const scenario of scenarios) {
   const title = `raw WebSocket: ${scenario.title ?? scenario.name}`;
   test(title, { skip: scenario.skip ?? false }, async () => {
-    const url = scenario.url ? scenario.url() : lab.urls[scenario.name];
+    const url = scenario.url ? scenario.url() : setup.lab.urls[scenario.name];
     assert.ok(url, `the lab has a URL for ${scenario.name}`);
     const waitMs = scenario.waitMs ?? 3000;
     const probeWaitMs = scenario.probeWaitMs ?? 3000;
     const seen = await inScenarioPage(
-      browser,
-      lab,
+      setup.browser,
+      setup.lab,
       async ({ context, page, consoleMessages }) => {
         if (scenario.offline) await context.setOffline(true);
         const result = await page.evaluate(observeInPage, {

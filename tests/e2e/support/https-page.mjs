@@ -10,7 +10,9 @@
 // Each scenario gets a fresh browser context (hence a fresh renderer process): Chromium delays
 // every WebSocket connect by 1–5 s after about 13 failed ones from one renderer, and setOffline is
 // per context.
+import { after, before } from "node:test";
 import { chromium } from "playwright-core";
+import { startScenarios } from "../../servers/scenarios.mjs";
 import { CHROMIUM_ARGS, launchChromium } from "./browser.mjs";
 
 /** The Chromium flags that make the lab's page certificate trusted and map *.test to 127.0.0.1. */
@@ -78,4 +80,21 @@ export async function inScenarioPage(browser, lab, fn, { timeoutMs = 15_000, nam
   } finally {
     await session.close().catch(() => {});
   }
+}
+
+/**
+ * For a test file: starts the scenario lab and a Chromium for it before the file's tests, and
+ * stops both after them. Returns `{ lab, browser }`, filled in once `before` has run.
+ */
+export function scenarioLabForFile() {
+  const run = { lab: null, browser: null };
+  before(async () => {
+    run.lab = await startScenarios();
+    run.browser = await launchForLab(run.lab);
+  });
+  after(async () => {
+    await run.browser?.close().catch(() => {});
+    await run.lab?.stop();
+  });
+  return run;
 }
