@@ -67,6 +67,11 @@ export const held = { listeners: 0, timers: 0, sockets: 0 };
 
 /** How long after `online` the change is reported: routes and DNS often lag the event. */
 const ONLINE_SETTLE_MS = 500;
+/**
+ * A page hidden this long is treated as suspended when it becomes visible again: Chromium
+ * throttles a hidden page's timers to once a minute after five minutes, and freezes some.
+ */
+const LONG_HIDDEN_MS = 300_000;
 /** How long the HTTPS probe may take. */
 const PROBE_TIMEOUT_MS = 3000;
 const BUSY = "wsguard: a WsGuard cannot be read from page code that runs inside its own call (a console.warn replaced before wsguard loaded); read it after that call returns";
@@ -789,7 +794,10 @@ export class Driver {
     session.timeout(time);
   }
 
-  /** Listens for the network and, in a page, for visibility and back/forward-cache restores. */
+  /**
+   * Listens for the network and, in a page, for its lifecycle: visibility, freeze and resume,
+   * and back/forward-cache restores.
+   */
   #watch() {
     const releases = [];
     const watch = (target, type, listener) => {
@@ -810,13 +818,36 @@ export class Driver {
       this.#input((s, time) => s.network(time, false), false);
     });
     if (typeof document === "object") {
-      watch(globalThis, "pageshow", () => this.#input((s, time) => s.visible(time), false));
+      // The page's lifecycle: when it stopped running (left for the back/forward cache, was
+      // frozen, or hidden), so that its return is reported with how long it was away. No
+      // `unload` listener: it would keep the page out of the back/forward cache.
+      const stopped = { left: -1, frozen: -1, hidden: -1 };
+      const since = (key) => {
+        const at = stopped[key];
+        stopped[key] = -1;
+        return at < 0 ? 0 : now() - at;
+      };
+      const resumed = (pausedMs, restored) => this.#input((s, time) => s.resumed(time, pausedMs, restored), false);
+      watch(globalThis, "pagehide", () => (stopped.left = now()));
+      watch(globalThis, "pageshow", (event) => {
+        let restored = false;
+        try {
+          restored = event.persisted === true;
+        } catch {}
+        if (restored) resumed(since("left"), true);
+        else this.#input((s, time) => s.visible(time), false);
+      });
+      watch(document, "freeze", () => (stopped.frozen = now()));
+      watch(document, "resume", () => resumed(since("frozen"), false));
       watch(document, "visibilitychange", () => {
         let visible = false;
         try {
           visible = document.visibilityState === "visible";
         } catch {}
-        if (visible) this.#input((s, time) => s.visible(time), false);
+        if (!visible) return void (stopped.hidden = now());
+        const hiddenMs = since("hidden");
+        this.#input((s, time) => s.visible(time), false);
+        if (hiddenMs >= LONG_HIDDEN_MS) resumed(hiddenMs, false);
       });
     }
     return () => {

@@ -16,7 +16,7 @@ use wsguard::core::options::{
 use wsguard::core::url::Insecure;
 
 /// The options by their JS names.
-const NAMES: [(&str, OptionName); 19] = [
+const NAMES: [(&str, OptionName); 20] = [
     ("minDelayMs", OptionName::MinDelayMs),
     ("maxDelayMs", OptionName::MaxDelayMs),
     ("factor", OptionName::Factor),
@@ -30,6 +30,10 @@ const NAMES: [(&str, OptionName); 19] = [
     ("heartbeat.intervalMs", OptionName::HeartbeatIntervalMs),
     ("heartbeat.message", OptionName::HeartbeatMessage),
     ("heartbeat.timeoutMs", OptionName::HeartbeatTimeoutMs),
+    (
+        "reconnectAfterSuspendMs",
+        OptionName::ReconnectAfterSuspendMs,
+    ),
     ("protocols", OptionName::Protocols),
     ("binaryType", OptionName::BinaryType),
     ("insecure", OptionName::Insecure),
@@ -111,6 +115,7 @@ pub struct Given {
     pub max_buffered_messages: Option<f64>,
     pub max_buffered_bytes: Option<f64>,
     pub heartbeat: Option<(Option<f64>, Option<String>, Option<f64>)>,
+    pub reconnect_after_suspend_ms: Option<f64>,
     pub protocols: Option<Vec<String>>,
     pub binary_type: Option<String>,
     pub insecure: Option<String>,
@@ -167,6 +172,12 @@ impl Given {
                 message: message.unwrap_or(defaults.message),
                 timeout_ms: millis(N::HeartbeatTimeoutMs, timeout, defaults.timeout_ms)?,
             });
+        }
+        if let Some(limit) = self.reconnect_after_suspend_ms {
+            options.reconnect_after_suspend_ms = match limit {
+                f64::INFINITY => None,
+                limit => Some(whole(N::ReconnectAfterSuspendMs, limit)?),
+            };
         }
         if let Some(protocols) = self.protocols {
             options.protocols = protocols;

@@ -111,6 +111,7 @@ impl Session {
         heartbeat_interval_ms: Option<f64>,
         heartbeat_message: Option<String>,
         heartbeat_timeout_ms: Option<f64>,
+        reconnect_after_suspend_ms: Option<f64>,
         protocols: Vec<String>,
         binary_type: Option<String>,
         insecure: Option<String>,
@@ -135,6 +136,7 @@ impl Session {
                 heartbeat_message,
                 heartbeat_timeout_ms,
             )),
+            reconnect_after_suspend_ms,
             protocols: Some(protocols),
             binary_type,
             insecure,
@@ -154,6 +156,12 @@ impl Session {
         Ok(Self {
             logic: Logic::new(options, seed, page_secure, url),
         })
+    }
+
+    /// The page resumed after a suspension of about `paused_ms` (`restored`: from the
+    /// back/forward cache).
+    pub fn resumed(&mut self, now: f64, paused_ms: f64, restored: bool) {
+        self.logic.resumed(millis(now), millis(paused_ms), restored);
     }
 
     /// Starts the first attempt.

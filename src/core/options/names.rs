@@ -34,6 +34,7 @@ pub const TOO_MANY_FATAL_CODES: &str = concat!("at most ", max_fatal_codes!(), "
 /// | `HeartbeatIntervalMs` | `heartbeat.interval_ms` | `heartbeat.intervalMs` |
 /// | `HeartbeatMessage` | `heartbeat.message` | `heartbeat.message` |
 /// | `HeartbeatTimeoutMs` | `heartbeat.timeout_ms` | `heartbeat.timeoutMs` |
+/// | `ReconnectAfterSuspendMs` | `reconnect_after_suspend_ms` | `reconnectAfterSuspendMs` |
 /// | `Protocols` | `protocols` | `protocols` |
 /// | `BinaryType` | `binary_type` | `binaryType` |
 /// | `Insecure` | `insecure` | `insecure` |
@@ -68,6 +69,8 @@ pub enum OptionName {
     HeartbeatMessage,
     /// [`Heartbeat::timeout_ms`](super::Heartbeat::timeout_ms).
     HeartbeatTimeoutMs,
+    /// [`Options::reconnect_after_suspend_ms`](super::Options::reconnect_after_suspend_ms).
+    ReconnectAfterSuspendMs,
     /// [`Options::protocols`](super::Options::protocols).
     Protocols,
     /// [`Options::binary_type`](super::Options::binary_type).
@@ -104,6 +107,7 @@ impl OptionName {
             Self::HeartbeatIntervalMs => "heartbeat.interval_ms",
             Self::HeartbeatMessage => "heartbeat.message",
             Self::HeartbeatTimeoutMs => "heartbeat.timeout_ms",
+            Self::ReconnectAfterSuspendMs => "reconnect_after_suspend_ms",
             Self::Protocols => "protocols",
             Self::BinaryType => "binary_type",
             Self::Insecure => "insecure",
@@ -151,6 +155,11 @@ impl OptionName {
                 concat!("an integer from 1 to ", max_timer_ms!(), " (ms)")
             }
             Self::HeartbeatMessage => "a string",
+            Self::ReconnectAfterSuspendMs => concat!(
+                "an integer from 0 to ",
+                max_timer_ms!(),
+                " (ms), or Infinity (never)"
+            ),
             Self::Protocols => "a sub-protocol name or an array of them",
             Self::BinaryType => "one of \"blob\", \"arraybuffer\"",
             Self::Insecure => "one of \"upgrade\", \"error\", \"allow\"",
