@@ -114,6 +114,14 @@ function queueTask(task) {
   Promise.resolve().then(task);
 }
 
+/** The page's address (`location.href`), read for each URL resolved; undefined outside a page. */
+export function pageHref() {
+  try {
+    const href = globalThis.location?.href;
+    if (typeof href === "string") return href;
+  } catch {}
+}
+
 const isOnline = () => {
   try {
     return globalThis.navigator?.onLine !== false;
@@ -379,7 +387,7 @@ export class Driver {
         random = Math.random;
       } catch {}
       const seed = () => Math.floor(safeRandom(random) * 4294967296);
-      this.#session = shielded(() => new Session(url, ...values, seed(), seed()));
+      this.#session = shielded(() => new Session(url, ...values, pageHref(), seed(), seed()));
     } catch (refusal) {
       throw refusedOption(refusal, given);
     }
@@ -642,7 +650,7 @@ export class Driver {
     }
     let url;
     try {
-      url = this.#rust(() => session.resolve(value));
+      url = this.#rust(() => session.resolve(value, pageHref()));
     } catch (error) {
       return this.#failed(socketId, error);
     }
@@ -821,11 +829,11 @@ export class Driver {
       // The page's lifecycle: when it stopped running (left for the back/forward cache, was
       // frozen, or hidden), so that its return is reported with how long it was away. No
       // `unload` listener: it would keep the page out of the back/forward cache.
-      const stopped = { left: -1, frozen: -1, hidden: -1 };
+      const stopped = {};
       const since = (key) => {
         const at = stopped[key];
-        stopped[key] = -1;
-        return at < 0 ? 0 : now() - at;
+        stopped[key] = undefined;
+        return at === undefined ? 0 : now() - at;
       };
       const resumed = (pausedMs, restored) => this.#input((s, time) => s.resumed(time, pausedMs, restored), false);
       watch(globalThis, "pagehide", () => (stopped.left = now()));
@@ -834,8 +842,7 @@ export class Driver {
         try {
           restored = event.persisted === true;
         } catch {}
-        if (restored) resumed(since("left"), true);
-        else this.#input((s, time) => s.visible(time), false);
+        resumed(restored ? since("left") : 0, restored);
       });
       watch(document, "freeze", () => (stopped.frozen = now()));
       watch(document, "resume", () => resumed(since("frozen"), false));
@@ -846,8 +853,7 @@ export class Driver {
         } catch {}
         if (!visible) return void (stopped.hidden = now());
         const hiddenMs = since("hidden");
-        this.#input((s, time) => s.visible(time), false);
-        if (hiddenMs >= LONG_HIDDEN_MS) resumed(hiddenMs, false);
+        resumed(hiddenMs < LONG_HIDDEN_MS ? 0 : hiddenMs, false);
       });
     }
     return () => {

@@ -72,7 +72,7 @@ suite e2e node --test --test-concurrency=1 tests/e2e/
 
 step "summary"
 # The scenario lines the end-to-end suites print (node's reporter prefixes them with "# ").
-grep -hE '^# (diagnosis|observed|leak|hostile-inputs|csp|pack|reentry): |^# soak: (clients|in_flight)' "$logs/e2e.log" 2>/dev/null | sed 's/^# //'
+grep -hE '^# (diagnosis|observed|leak|hostile-inputs|csp|pack|reentry|lifecycle): |^# soak: (clients|in_flight)' "$logs/e2e.log" 2>/dev/null | sed 's/^# //'
 grep -h '^size: gz_bytes' "$logs/size.log" 2>/dev/null
 printf '%s\n' "${summary[@]}"
 if [ ${#failed[@]} -ne 0 ]; then

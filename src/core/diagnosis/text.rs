@@ -35,9 +35,8 @@ pub(super) const USER_RECONNECT: &str =
     "The application called reconnect(), which replaced the connection.";
 pub(super) const NORMAL_ADVICE: Advice = &["Nothing to fix."];
 
-pub(super) const SUSPENDED: &str = "The page was not running (back/forward cache, frozen tab, sleeping device) and its connection did not survive: the browser closed it, the heartbeat sent on resuming got no answer, or wsguard replaced it.";
-pub(super) const SUSPENDED_ADVICE: Advice =
-    &["Nothing to fix: wsguard reconnected at once and sends what was queued meanwhile."];
+pub(super) const SUSPENDED: &str = "The page was not running (back/forward cache, frozen tab, sleeping device) and the connection did not survive it.";
+pub(super) const SUSPENDED_ADVICE: Advice = &["Nothing to fix: wsguard reconnected at once."];
 
 pub(super) const OPEN_FAILED_BECAUSE: &str = "No socket was created for this attempt: ";
 pub(super) const OPEN_FAILED: &str = "The browser refused to create the socket, so no connection was attempted (for example a port browsers block, or an invalid URL).";

@@ -35,7 +35,8 @@ const WATCH_MS: (Millis, Millis) = (1000, 30_000);
 impl<M> Machine<M> {
     /// The page resumed after being suspended for about `paused_ms` (`restored`: it came back
     /// from the back/forward cache). The driver calls it on `pageshow` with `persisted`, on
-    /// `resume`, and when the page becomes visible after a long hidden time.
+    /// `resume`, and when the page becomes visible after a long hidden time. With `paused_ms`
+    /// 0 and not `restored` it is [`Machine::handle_visible`]: nothing to check.
     ///
     /// ```
     /// use wsguard::core::machine::{Action, Machine, State, CLOSE_SUSPENDED};
@@ -62,6 +63,9 @@ impl<M> Machine<M> {
 
     /// Checks or replaces the live socket after a suspension of `paused_ms`.
     pub(super) fn resume(&mut self, paused_ms: Millis, restored: bool) {
+        if paused_ms == 0 && !restored {
+            return;
+        }
         let now = self.now;
         let state = self.state;
         let heartbeat = self.options.heartbeat.is_some();
