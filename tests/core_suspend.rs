@@ -222,6 +222,24 @@ fn without_a_heartbeat_a_pause_as_long_as_the_limit_replaces_the_socket() {
 }
 
 #[test]
+fn without_a_heartbeat_a_shorter_pause_leaves_a_later_drop_an_ordinary_loss() {
+    let mut m = machine(Options {
+        stable_after_ms: 0,
+        ..Options::default()
+    });
+    let socket = start_open(&mut m, 0);
+    m.handle_timeout(50_000); // the wake-up due at 30 000, 20 s late: below the 60 s limit
+    assert_eq!(closed_with(&drain(&mut m)), None);
+    m.handle_socket_close(50_100, socket, 1006, "", false);
+    let info = close_info(&drain(&mut m)).expect("a close event");
+    assert_eq!(
+        info.cause,
+        CloseCause::Socket,
+        "retried with backoff, not all at once"
+    );
+}
+
+#[test]
 fn without_a_heartbeat_and_no_limit_the_socket_is_trusted_and_no_wake_up_is_kept() {
     let mut m = machine(Options {
         reconnect_after_suspend_ms: None,

@@ -44,7 +44,8 @@
 //!   [`Machine::handle_resume`]) the live socket is checked instead of trusted: the heartbeat
 //!   is sent at once; without one, a pause of at least `reconnect_after_suspend_ms` replaces
 //!   the socket ([`CLOSE_SUSPENDED`]), as does a restore from the back/forward cache. A socket
-//!   lost after a suspension is reported as [`CloseCause::Suspended`] and retried at once.
+//!   replaced, or lost before the heartbeat sent on resuming is answered, is reported as
+//!   [`CloseCause::Suspended`] and retried at once.
 //! - The retry count resets only once a connection has stayed open `stableAfterMs`.
 //! - With a heartbeat, after `intervalMs` without inbound messages the heartbeat is sent;
 //!   no inbound message within `timeoutMs` closes the socket with
@@ -125,8 +126,8 @@ struct Socket {
     /// When the heartbeat message was sent, while no inbound message has answered it.
     heartbeat_sent_at: Option<Millis>,
     errored: bool,
-    /// When the page resumed from a suspension this socket lived through, until an inbound
-    /// message shows that it survived (see `suspend.rs`).
+    /// When the page resumed from a suspension this socket lived through and the heartbeat
+    /// went out to check it, until an inbound message shows that it survived (`suspend.rs`).
     resumed_at: Option<Millis>,
     /// Whether the heartbeat waiting for its answer was sent because the page resumed.
     checking: bool,

@@ -40,8 +40,8 @@ impl<M> Machine<M> {
             return;
         };
         self.timers.clear();
-        // Lost to a suspension: it lived through one, no inbound message has shown it alive
-        // since, and no close frame says otherwise.
+        // Lost to a suspension: the heartbeat sent on resuming has not been answered, and no
+        // close frame says otherwise.
         let suspended = live.resumed_at.is_some() && !was_clean;
         let cause = match cause {
             CloseCause::Socket | CloseCause::HeartbeatTimeout if suspended => CloseCause::Suspended,

@@ -13,8 +13,12 @@
 //!   timeout applies (once per suspension, so that throttled timers cannot postpone it);
 //! - without one, a pause of at least `reconnect_after_suspend_ms` replaces the open socket;
 //!   while open, a wake-up every half of that (1–30 s) lets a pause show up as lateness;
-//! - a socket that ends after a suspension, before any inbound message showed it alive, is
-//!   reported as [`CloseCause::Suspended`] and retried at once, not after a backoff delay.
+//! - a socket replaced, or one that ends while the heartbeat sent on resuming waits for its
+//!   answer (no inbound message has shown it alive since), is reported as
+//!   [`CloseCause::Suspended`] and retried at once, not after a backoff delay. Without a
+//!   heartbeat a shorter pause leaves no mark: a later drop is an ordinary loss, retried with
+//!   backoff (timers of hidden tabs run late all the time, and a server that drops every
+//!   client must not get them back all at once).
 
 use alloc::string::String;
 
@@ -80,7 +84,6 @@ impl<M> Machine<M> {
             return;
         };
         let id = live.id;
-        live.resumed_at = Some(now);
         let replace = restored
             || (state == State::Open && !heartbeat && limit.is_some_and(|at| paused_ms >= at));
         match state {
@@ -94,6 +97,7 @@ impl<M> Machine<M> {
                 self.end_socket(CLOSE_SUSPENDED, reason, false, CloseCause::Suspended);
             }
             State::Open if heartbeat && !(live.checking && live.heartbeat_sent_at.is_some()) => {
+                live.resumed_at = Some(now);
                 live.heartbeat_sent_at = None;
                 live.checking = true;
                 self.send_heartbeat(id);
