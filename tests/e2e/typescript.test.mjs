@@ -75,6 +75,7 @@ test("every @ts-expect-error line in the fixture is a real type error", () => {
     { snippet: "e.detail.nope", code: "TS2339" },
     { snippet: "ws.send(42)", code: "TS2345" },
     { snippet: 'ws.binaryType = "text"', code: "TS2322" },
+    { snippet: "reconnectAfterSuspendMs: false", code: "TS2322" },
   ];
   const dir = mkdtempSync(join(tmpdir(), "wsguard-ts-"));
   try {
