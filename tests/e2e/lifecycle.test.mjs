@@ -42,7 +42,7 @@ after(async () => {
  * The test server on 127.0.0.1: two pages (`/page` loads the package's main entry as
  * `window.wsguard`, `/other` is where the page navigates to), the package, and WebSocket
  * endpoints that record every connection and text message per `client`: `/echo` echoes, `/gate`
- * refuses upgrades with 503 while the gate is shut.
+ * refuses upgrades with 503 until `openGate(client)`, then echoes.
  */
 async function startServer() {
   const clients = new Map();
@@ -50,7 +50,7 @@ async function startServer() {
     if (!clients.has(id)) clients.set(id, { connections: [], messages: [] });
     return clients.get(id);
   };
-  let gateOpen = false;
+  const openGates = new Set();
   const page = (body) => `<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>lifecycle</title></head><body>${body}</body></html>`;
   const httpServer = http.createServer((req, res) => {
     const url = new URL(req.url, "http://127.0.0.1");
@@ -66,7 +66,7 @@ async function startServer() {
   const wss = new WebSocketServer({ noServer: true });
   httpServer.on("upgrade", (req, socket, head) => {
     const url = new URL(req.url, "http://127.0.0.1");
-    if (url.pathname === "/gate" && !gateOpen) {
+    if (url.pathname === "/gate" && !openGates.has(url.searchParams.get("client"))) {
       socket.end("HTTP/1.1 503 Service Unavailable\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
       return;
     }
@@ -85,7 +85,7 @@ async function startServer() {
     port,
     origin: `http://127.0.0.1:${port}`,
     client: record,
-    openGate: () => (gateOpen = true),
+    openGate: (client) => openGates.add(client),
     /** Resolves with the time of `id`'s connection number `count` (from 1); rejects after `ms`. */
     connection: (id, count, ms) =>
       new Promise((resolve, reject) => {
@@ -216,7 +216,7 @@ async function scenario(name, body) {
   if (failure) throw failure;
 }
 
-test("bfcache-eligible: a page with an open socket is restored from the cache, with wsguard as without", () =>
+test("bfcache-eligible: a page with an open socket is restored from the cache, with wsguard as without", { timeout: 60_000 }, () =>
   scenario("bfcache-eligible", async () => {
     const raw = await openPage();
     await raw.page.evaluate(
@@ -238,22 +238,31 @@ test("bfcache-eligible: a page with an open socket is restored from the cache, w
     return outcome;
   }));
 
-test("bfcache-restore: the close after a restore is diagnosed as suspended, silently, and the client is open again at once", () =>
+test("bfcache-restore: the close after a restore is diagnosed as suspended, silently, and the client is open again at once", { timeout: 60_000 }, () =>
   scenario("bfcache-restore", async () => {
     const { context, page, warnings, pageErrors } = await openPage();
-    await page.evaluate(() => {
+    await page.evaluate(async () => {
       window.guard = new wsguard.WsGuard("/echo?client=restore");
+      const opened = watch("g", guard);
       addEventListener("pagehide", () => guard.send("sent-while-leaving"));
       addEventListener("pageshow", (event) => event.persisted && guard.send("sent-on-restore"));
-      return watch("g", guard);
+      // A second client, not open when the page leaves: what it queued must survive the cache.
+      const retry = { minDelayMs: 30000, maxDelayMs: 30000, jitter: "none", log: false };
+      window.queued = new wsguard.WsGuard("/gate?client=restore-queued", retry);
+      await new Promise((resolve) => queued.addEventListener("reconnecting", resolve, { once: true }));
+      queued.send("queued-before-leaving");
+      return opened;
     });
+    server.openGate("restore-queued");
     const persisted = await awayAndBack(page);
     await page.waitForFunction(() => {
       const shown = events.findLast((e) => e.type === "pageshow").at;
       return events.some((e) => e.type === "open" && e.at > shown);
     }, null, { timeout: 5000 });
+    await page.waitForFunction(() => queued.state === "open", null, { timeout: 5000 });
     await new Promise((resolve) => setTimeout(resolve, 300)); // the old socket's late close, if any
     const { events, state } = await page.evaluate(() => ({ events, state: guard.state }));
+    const queuedDelivered = server.client("restore-queued").messages.filter((m) => m === "queued-before-leaving").length;
     const shown = events.findLast((e) => e.type === "pageshow").at;
     const afterRestore = events.filter((e) => e.at >= shown && e.name === "g");
     const diagnoses = afterRestore.filter((e) => e.type === "diagnosis");
@@ -261,7 +270,7 @@ test("bfcache-restore: the close after a restore is diagnosed as suspended, sile
     const delay = afterRestore.find((e) => e.type === "reconnecting")?.delayMs;
     const messages = server.client("restore").messages;
     const count = (text) => messages.filter((m) => m === text).length;
-    const outcome = `persisted=${persisted} kind=${diagnoses.map((d) => d.kind).join(",")} code=${diagnoses[0]?.code} retry_delay_ms=${delay} reopened_in_ms=${reopenedInMs} warnings=${warnings.length} sent_while_leaving=${count("sent-while-leaving")} sent_on_restore=${count("sent-on-restore")}`;
+    const outcome = `persisted=${persisted} kind=${diagnoses.map((d) => d.kind).join(",")} code=${diagnoses[0]?.code} retry_delay_ms=${delay} reopened_in_ms=${reopenedInMs} warnings=${warnings.length} sent_while_leaving=${count("sent-while-leaving")} sent_on_restore=${count("sent-on-restore")} queued_before_leaving=${queuedDelivered}`;
     assert.equal(persisted, true, "restored from the back/forward cache");
     assert.deepEqual(diagnoses.map((d) => d.kind), ["suspended"], "one diagnosis, of the suspended kind");
     assert.equal(delay, 0, "the retry is not delayed");
@@ -270,12 +279,13 @@ test("bfcache-restore: the close after a restore is diagnosed as suspended, sile
     assert.deepEqual(warnings, [], "no console warning");
     assert.equal(count("sent-while-leaving"), 1, "the message sent while leaving arrives once");
     assert.equal(count("sent-on-restore"), 1, "the message queued on restore arrives once, on the new connection");
+    assert.equal(queuedDelivered, 1, "a message queued before leaving arrives once after the restore");
     assert.deepEqual(pageErrors, []);
     await context.close();
     return outcome;
   }));
 
-test("sleep-zombie-heartbeat: after the renderer was stopped, the heartbeat finds the silent connection dead and it is replaced", () =>
+test("sleep-zombie-heartbeat: after the renderer was stopped, the heartbeat finds the silent connection dead and it is replaced", { timeout: 60_000 }, () =>
   scenario("sleep-zombie-heartbeat", async () => {
     const { context, page, pageErrors } = await openPage();
     await page.evaluate(
@@ -296,7 +306,7 @@ test("sleep-zombie-heartbeat: after the renderer was stopped, the heartbeat find
     return outcome;
   }));
 
-test("sleep-zombie-no-heartbeat: without a heartbeat, reconnectAfterSuspendMs decides", () =>
+test("sleep-zombie-no-heartbeat: without a heartbeat, reconnectAfterSuspendMs decides", { timeout: 60_000 }, () =>
   scenario("sleep-zombie-no-heartbeat", async () => {
     const { context, page, pageErrors } = await openPage();
     await page.evaluate(({ port }) => {
@@ -326,7 +336,7 @@ test("sleep-zombie-no-heartbeat: without a heartbeat, reconnectAfterSuspendMs de
     return outcome;
   }));
 
-test("hidden-tab-retry: a retry pending while the page is hidden happens at once when it is visible again", () =>
+test("hidden-tab-retry: a retry pending while the page is hidden happens at once when it is visible again", { timeout: 60_000 }, () =>
   scenario("hidden-tab-retry", async () => {
     const { context, page } = await openPage();
     await page.evaluate(() => {
@@ -334,7 +344,7 @@ test("hidden-tab-retry: a retry pending while the page is hidden happens at once
       watch("g", guard);
       return new Promise((resolve) => guard.addEventListener("reconnecting", resolve, { once: true }));
     });
-    server.openGate();
+    server.openGate("hidden");
     // Headless Chromium hides a page only when it leaves it: the page waits, hidden and frozen,
     // in the back/forward cache with its 30 s retry pending.
     const persisted = await awayAndBack(page, { awayMs: 1000 });
