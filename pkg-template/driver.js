@@ -68,6 +68,11 @@ export const held = { listeners: 0, timers: 0, sockets: 0 };
 
 /** How long after `online` the change is reported: routes and DNS often lag the event. */
 const ONLINE_SETTLE_MS = 500;
+/**
+ * A page hidden this long is treated as suspended when it becomes visible again: Chromium
+ * throttles a hidden page's timers to once a minute after five minutes, and freezes some.
+ */
+const LONG_HIDDEN_MS = 300_000;
 /** How long the HTTPS probe may take. */
 const PROBE_TIMEOUT_MS = 3000;
 const BUSY = "wsguard: a WsGuard cannot be read from page code that runs inside its own call (a console.warn replaced before wsguard loaded); read it after that call returns";
@@ -108,6 +113,14 @@ function queueTask(task) {
     if (microtask !== null) return microtask(task);
   } catch {}
   Promise.resolve().then(task);
+}
+
+/** The page's address (`location.href`), read for each URL resolved; undefined outside a page. */
+export function pageHref() {
+  try {
+    const href = globalThis.location?.href;
+    if (typeof href === "string") return href;
+  } catch {}
 }
 
 const isOnline = () => {
@@ -375,7 +388,7 @@ export class Driver {
         random = Math.random;
       } catch {}
       const seed = () => Math.floor(safeRandom(random) * 4294967296);
-      this.#session = shielded(() => new Session(url, ...values, seed(), seed()));
+      this.#session = shielded(() => new Session(url, ...values, pageHref(), seed(), seed()));
     } catch (refusal) {
       throw refusedOption(refusal, given);
     }
@@ -643,7 +656,7 @@ export class Driver {
     }
     let url;
     try {
-      url = this.#rust(() => session.resolve(value));
+      url = this.#rust(() => session.resolve(value, pageHref()));
     } catch (error) {
       return this.#failed(socketId, error);
     }
@@ -797,7 +810,7 @@ export class Driver {
 
   /**
    * Listens for the network (in a worker also through navigator.connection) and, in a page, for
-   * visibility and back/forward-cache restores.
+   * its lifecycle: visibility, freeze and resume, and back/forward-cache restores.
    */
   #watch() {
     const releases = [];
@@ -826,13 +839,34 @@ export class Driver {
         watch(navigator.connection, "change", () => (isOnline() ? online : offline)());
       } catch {}
     } else {
-      watch(globalThis, "pageshow", () => this.#input((s, time) => s.visible(time), false));
+      // The page's lifecycle: when it stopped running (left for the back/forward cache, was
+      // frozen, or hidden), so that its return is reported with how long it was away. No
+      // `unload` listener: it would keep the page out of the back/forward cache.
+      const stopped = {};
+      const since = (key) => {
+        const at = stopped[key];
+        stopped[key] = undefined;
+        return at === undefined ? 0 : now() - at;
+      };
+      const resumed = (pausedMs, restored) => this.#input((s, time) => s.resumed(time, pausedMs, restored), false);
+      watch(globalThis, "pagehide", () => (stopped.left = now()));
+      watch(globalThis, "pageshow", (event) => {
+        let restored = false;
+        try {
+          restored = event.persisted === true;
+        } catch {}
+        resumed(restored ? since("left") : 0, restored);
+      });
+      watch(document, "freeze", () => (stopped.frozen = now()));
+      watch(document, "resume", () => resumed(since("frozen"), false));
       watch(document, "visibilitychange", () => {
         let visible = false;
         try {
           visible = document.visibilityState === "visible";
         } catch {}
-        if (visible) this.#input((s, time) => s.visible(time), false);
+        if (!visible) return void (stopped.hidden = now());
+        const hiddenMs = since("hidden");
+        resumed(hiddenMs < LONG_HIDDEN_MS ? 0 : hiddenMs, false);
       });
     }
     return () => {

@@ -35,6 +35,8 @@ export interface WsGuardOptions {
   maxBufferedBytes?: number;
   /** Off by default. After `intervalMs` without inbound messages, send `message`; no inbound message within `timeoutMs` means the connection is dead. */
   heartbeat?: false | { intervalMs?: number; message?: string; timeoutMs?: number };
+  /** Without a heartbeat: when the page is found to have been suspended (not running) at least this long, the open connection is replaced at once, ms. Default 60000; Infinity never. With a heartbeat, a suspension sends it at once instead. */
+  reconnectAfterSuspendMs?: number;
   /** Sub-protocols offered in the handshake. */
   protocols?: string | string[];
   /** Default "blob", as on WebSocket. */
@@ -52,7 +54,8 @@ export interface WsGuardOptions {
 /** The kind of a failure or close, a stable string. */
 export type DiagnosisKind =
   | "mixed-content" | "certificate" | "handshake-rejected" | "unreachable" | "timeout"
-  | "connection-lost" | "idle-timeout" | "server-closed" | "protocol-error" | "offline" | "normal";
+  | "connection-lost" | "idle-timeout" | "server-closed" | "protocol-error" | "offline" | "normal"
+  | "suspended";
 
 /** What wsguard concluded about one failed attempt, lost connection or close. */
 export interface Diagnosis {

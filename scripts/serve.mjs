@@ -16,6 +16,9 @@
 //                        without a message in either direction, like an idle-timeout proxy
 //   POST /control/drop   destroys every open /ws and /idle connection (no close frame)
 //   POST /control/down?ms=N  drops them and answers every upgrade with 503 for N ms
+//   POST /control/silence    every open /ws and /idle connection goes silent: the server stops
+//                        reading it and never answers again, without closing it (a NAT that
+//                        forgot the connection while the device slept)
 //   GET  /demo/config.json   the scenario URLs below, for the page
 //
 // Separate local servers on free ports, for the demo's failure buttons:
@@ -161,6 +164,10 @@ function createApp(config) {
     if (pathname.startsWith("/control/")) {
       if (req.method !== "POST") return json(res, 405, { error: "use POST" });
       if (pathname === "/control/drop") return json(res, 200, { dropped: dropAll() });
+      if (pathname === "/control/silence") {
+        for (const socket of live) socket.pause();
+        return json(res, 200, { silenced: live.size });
+      }
       if (pathname === "/control/down") {
         const ms = Math.max(0, Math.min(120_000, Number(url.searchParams.get("ms") ?? 5000) || 0));
         downUntil = Date.now() + ms;

@@ -86,7 +86,7 @@ suite app node --test --test-concurrency=1 tests/example/
 
 step "summary"
 # The scenario lines the end-to-end suites print (node's reporter prefixes them with "# ").
-grep -hE '^# (diagnosis|observed|leak|hostile-inputs|csp|pack|reentry|engine|engines|engine-version|ssr|react|worker): |^# soak: (clients|in_flight)' "$logs/e2e.log" 2>/dev/null | sed 's/^# //'
+grep -hE '^# (diagnosis|observed|leak|hostile-inputs|csp|pack|reentry|engine|engines|engine-version|ssr|react|worker|lifecycle): |^# soak: (clients|in_flight)' "$logs/e2e.log" 2>/dev/null | sed 's/^# //'
 grep -h '^size: gz_bytes' "$logs/size.log" 2>/dev/null
 grep -h '^# example: ' "$logs/app.log" 2>/dev/null | sed 's/^# //'
 printf '%s\n' "${summary[@]}"

@@ -75,6 +75,7 @@ fn defaults() {
     assert_eq!(options.max_buffered_messages, 1000);
     assert_eq!(options.max_buffered_bytes, 1_048_576);
     assert_eq!(options.heartbeat, None);
+    assert_eq!(options.reconnect_after_suspend_ms, Some(60_000));
     assert!(options.protocols.is_empty());
     assert_eq!(options.binary_type, BinaryType::Blob);
     assert_eq!(options.insecure, Insecure::Upgrade);
@@ -107,6 +108,7 @@ fn every_option_set_and_every_limit_reached_is_accepted() {
             message: r#"{"type":"ping"}"#.to_string(),
             timeout_ms: 5000,
         }),
+        reconnect_after_suspend_ms: Some(MAX_TIMER_MS),
         protocols: vec!["chat.v2".to_string(), "chat".to_string()],
         binary_type: BinaryType::ArrayBuffer,
         insecure: Insecure::Allow,
@@ -201,6 +203,21 @@ fn timers_out_of_range() {
         TIMER,
         None,
     );
+    refused(
+        &Options {
+            reconnect_after_suspend_ms: Some(over),
+            ..Options::default()
+        },
+        OptionName::ReconnectAfterSuspendMs,
+        "an integer from 0 to 2147483647 (ms), or Infinity (never)",
+        None,
+    );
+    for limit in [None, Some(0), Some(MAX_TIMER_MS)] {
+        accepted(&Options {
+            reconnect_after_suspend_ms: limit,
+            ..Options::default()
+        });
+    }
     for (interval, timeout, option) in [
         (0, 1, OptionName::HeartbeatIntervalMs),
         (over, 1, OptionName::HeartbeatIntervalMs),

@@ -107,6 +107,45 @@ pub fn resolve_on_page(input: &str, insecure: Insecure, log: bool) -> Result<Str
     Ok(resolved.url)
 }
 
+/// [`resolve_on_page`] on the page at `href` (its `location.href`, `None` outside a page), for
+/// a caller that reads the page's address itself.
+///
+/// ```no_run
+/// use wsguard::core::url::Insecure;
+/// let url = wsguard::browser::url::resolve_at("/ws", Some("https://app.example/"), Insecure::Upgrade, true);
+/// assert_eq!(url.unwrap(), "wss://app.example/ws");
+/// ```
+pub fn resolve_at(
+    input: &str,
+    href: Option<&str>,
+    insecure: Insecure,
+    log: bool,
+) -> Result<String, UrlError> {
+    let page = href.map(page_at);
+    let resolved = resolve(input, page.as_ref(), insecure, &BrowserParser)?;
+    match &resolved.upgraded_from {
+        Some(from) if log => warn_upgrade_once(from, &resolved.url),
+        _ => {}
+    }
+    Ok(resolved.url)
+}
+
+/// Whether the page at `href` (its `location.href`, `None` outside a page) was loaded over
+/// HTTPS.
+///
+/// ```no_run
+/// assert!(wsguard::browser::url::is_secure_at(Some("https://app.example/")));
+/// ```
+pub fn is_secure_at(href: Option<&str>) -> bool {
+    href.is_some_and(|href| page_at(href).is_secure())
+}
+
+/// The page at `href`: its protocol is the scheme with the colon, as `location.protocol`.
+fn page_at(href: &str) -> Page<'_> {
+    let protocol = href.find(':').map_or("", |colon| &href[..=colon]);
+    Page::new(protocol, href)
+}
+
 /// How many distinct upgraded URLs are remembered so that each is reported once.
 const WARNED_URLS: usize = 16;
 

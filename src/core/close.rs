@@ -35,6 +35,11 @@ pub const CLOSE_HEARTBEAT_TIMEOUT: u16 = 4901;
 /// ```
 pub const CLOSE_RECONNECT: u16 = 4902;
 
+/// The close code sent when the page resumes after a suspension (restored from the
+/// back/forward cache, or paused longer than the options allow without a heartbeat) and the
+/// connection is replaced instead of trusted.
+pub const CLOSE_SUSPENDED: u16 = 4903;
+
 /// The close code reported for a socket that failed without a close event of its own.
 pub(crate) const CODE_ABNORMAL: u16 = 1006;
 
@@ -71,6 +76,11 @@ pub enum CloseCause {
     UserClose,
     /// The user's `reconnect()`.
     UserReconnect,
+    /// The page was suspended (a sleeping device, a frozen or stopped page, the back/forward
+    /// cache) while the socket was alive, and the socket did not survive it: the browser
+    /// closed it after the page resumed, the heartbeat sent on resuming got no answer, or
+    /// wsguard replaced it on resuming.
+    Suspended,
 }
 
 /// The facts about one ended socket (or a `close()` while no socket was alive): what the
@@ -222,6 +232,7 @@ mod tests {
             CLOSE_CONNECT_TIMEOUT,
             CLOSE_HEARTBEAT_TIMEOUT,
             CLOSE_RECONNECT,
+            CLOSE_SUSPENDED,
         ] {
             assert_eq!(check_user_close(code, "wsguard: heartbeat timeout"), Ok(()));
         }

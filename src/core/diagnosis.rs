@@ -24,6 +24,7 @@
 //! |---|---|
 //! | mixed-content `SecurityError`, or `insecure: "error"` refused the URL | `mixed-content` |
 //! | the application's `close()` or `reconnect()` | `normal` |
+//! | lost to a suspension ([`CloseCause::Suspended`](crate::core::close::CloseCause::Suspended)) | `suspended` |
 //! | a close frame (`wasClean`) | `server-closed` |
 //! | the constructor threw for another reason | `unreachable` |
 //! | `navigator.onLine` false, or the machine saw `offline` | `offline` |

@@ -38,8 +38,14 @@
 //!   browser) or an exhausted `max_retries` ends in [`State::Closed`]; otherwise, while the
 //!   network is offline the machine waits in [`State::Offline`] without spending a retry;
 //!   otherwise it waits in [`State::Reconnecting`] for a [`Backoff`] delay.
-//! - The network coming back online, or the page becoming visible, while `Reconnecting` or
-//!   `Offline`, attempts at once with a fresh backoff (retry count 0).
+//! - The network coming back online, or the page becoming visible or resuming, while
+//!   `Reconnecting` or `Offline`, attempts at once with a fresh backoff (retry count 0).
+//! - After a suspension (a timer [`LATE_TIMER_MS`] late, or the driver's
+//!   [`Machine::handle_resume`]) the live socket is checked instead of trusted: the heartbeat
+//!   is sent at once; without one, a pause of at least `reconnect_after_suspend_ms` replaces
+//!   the socket ([`CLOSE_SUSPENDED`]), as does a restore from the back/forward cache. A socket
+//!   replaced, or lost before the heartbeat sent on resuming is answered, is reported as
+//!   [`CloseCause::Suspended`] and retried at once.
 //! - The retry count resets only once a connection has stayed open `stable_after_ms`.
 //! - With a heartbeat, after `heartbeat.interval_ms` without inbound messages the heartbeat is sent;
 //!   no inbound message within `heartbeat.timeout_ms` closes the socket with
@@ -91,17 +97,19 @@ mod actions;
 mod ending;
 mod inputs;
 mod state;
+mod suspend;
 mod timeouts;
 mod timers;
 
 pub use super::close::{
     CloseCause, CloseError, CloseInfo, CLOSE_CONNECT_TIMEOUT, CLOSE_HEARTBEAT_TIMEOUT,
-    CLOSE_RECONNECT, MAX_CLOSE_REASON_BYTES,
+    CLOSE_RECONNECT, CLOSE_SUSPENDED, MAX_CLOSE_REASON_BYTES,
 };
 pub use super::socket_id::SocketId;
 pub use super::time::Millis;
 pub use actions::{Action, Event};
 pub use state::State;
+pub use suspend::LATE_TIMER_MS;
 pub use timers::{CLOSE_GRACE_MS, ERROR_CLOSE_GRACE_MS};
 
 use timers::{Timer, Timers};
@@ -118,6 +126,11 @@ struct Socket {
     /// When the heartbeat message was sent, while no inbound message has answered it.
     heartbeat_sent_at: Option<Millis>,
     errored: bool,
+    /// When the page resumed from a suspension this socket lived through and the heartbeat
+    /// went out to check it, until an inbound message shows that it survived (`suspend.rs`).
+    resumed_at: Option<Millis>,
+    /// Whether the heartbeat waiting for its answer was sent because the page resumed.
+    checking: bool,
 }
 
 /// The connection state machine, generic over the message type `M` (the driver's JS values).
@@ -329,6 +342,8 @@ impl<M> Machine<M> {
             last_inbound: self.now,
             heartbeat_sent_at: None,
             errored: false,
+            resumed_at: None,
+            checking: false,
         });
         self.set_state(State::Connecting);
         self.actions.push_back(Action::OpenSocket {

@@ -168,6 +168,10 @@ pub struct Options {
     pub max_buffered_bytes: u64,
     /// Off (`None`) by default.
     pub heartbeat: Option<Heartbeat>,
+    /// Without a heartbeat: an open socket is replaced when the page is found to have been
+    /// suspended (not running) at least this long; `None` never. At most [`MAX_TIMER_MS`].
+    /// With a heartbeat, a suspension sends the heartbeat at once instead.
+    pub reconnect_after_suspend_ms: Option<Millis>,
     /// The sub-protocols offered in the handshake: at most [`MAX_PROTOCOLS`] distinct HTTP
     /// tokens.
     pub protocols: Vec<String>,
@@ -198,6 +202,7 @@ impl Default for Options {
             max_buffered_messages: 1000,
             max_buffered_bytes: 1 << 20,
             heartbeat: None,
+            reconnect_after_suspend_ms: Some(60_000),
             protocols: Vec::new(),
             binary_type: BinaryType::Blob,
             insecure: Insecure::Upgrade,

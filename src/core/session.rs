@@ -388,6 +388,19 @@ impl<M> Session<M> {
         self.machine.handle_visible(now);
     }
 
+    /// The page resumed after a suspension of about `paused_ms` (`restored`: from the
+    /// back/forward cache): see [`Machine::handle_resume`].
+    ///
+    /// ```
+    /// # let mut session: wsguard::core::session::Session<u32> =
+    /// #     wsguard::core::session::Session::new(Default::default(), 1, false, "ws://h/ws".into());
+    /// # session.start(0, true);
+    /// session.resumed(90_000, 80_000, false);
+    /// ```
+    pub fn resumed(&mut self, now: Millis, paused_ms: Millis, restored: bool) {
+        self.machine.handle_resume(now, paused_ms, restored);
+    }
+
     /// When the timer must fire next, if at all.
     ///
     /// ```

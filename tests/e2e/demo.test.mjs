@@ -129,6 +129,8 @@ test("HTTPS: the failure scenarios end in their diagnoses", async () => {
         { timeout: 10_000 },
       );
     };
+    await expectKind("sleep", "suspended");
+    await page.waitForSelector("#state[data-state=open]", { timeout: 10_000 });
     await expectKind("untrusted", "certificate");
     await expectKind("rejected", "handshake-rejected");
     await expectKind("mixed", "mixed-content");

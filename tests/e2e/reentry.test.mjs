@@ -452,6 +452,24 @@ function pageInit({ preload }) {
         await fired(1000);
       },
     },
+    "PageTransitionEvent persisted getter (a pageshow event)": {
+      expect: true,
+      install: () => replaceAccessor(PageTransitionEvent.prototype, "persisted", "get"),
+      trigger: async () => {
+        arm();
+        dispatchEvent(new PageTransitionEvent("pageshow", { persisted: true }));
+        await fired(1000);
+      },
+    },
+    "document.visibilityState getter (a visibilitychange event)": {
+      expect: true,
+      install: () => replaceAccessor(Document.prototype, "visibilityState", "get"),
+      trigger: async () => {
+        arm();
+        document.dispatchEvent(new Event("visibilitychange"));
+        await fired(1000);
+      },
+    },
     "reportError (wsguard reports an event constructor that threw)": {
       expect: false,
       install: () => replace(window, "reportError"),

@@ -78,6 +78,7 @@ test("every @ts-expect-error line in the fixture is a real type error", () => {
     { snippet: 'ws.binaryType = "text"', code: "TS2322" },
     { snippet: 'useWsGuard("/ws").send(42)', code: "TS2345" }, // wsguard/react
     { snippet: "heartbeat: true", code: "TS2322" },
+    { snippet: "reconnectAfterSuspendMs: false", code: "TS2322" },
   ];
   const dir = mkdtempSync(join(tmpdir(), "wsguard-ts-"));
   try {

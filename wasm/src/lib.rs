@@ -51,17 +51,23 @@ fn panic(_: &core::panic::PanicInfo) -> ! {
 /// Resolves `input` to the WebSocket URL wsguard would open on this page: `wss:` on an HTTPS
 /// page, `ws:` on an HTTP page, relative paths joined with `location.href`, `http(s):` mapped to
 /// `ws(s):`, a fragment dropped, and a `ws://` URL on an HTTPS page handled per `insecure`
-/// (`"upgrade"`, the default, `"error"` or `"allow"`).
+/// (`"upgrade"`, the default, `"error"` or `"allow"`). `page` is the page's `location.href`
+/// (`undefined` outside a page), read by the JavaScript side.
 ///
 /// Throws a `TypeError` naming the input and the rule when the input cannot be used, and
 /// `["insecure", -1, expected]` for an unknown policy.
 #[wasm_bindgen(js_name = resolveUrl)]
-pub fn resolve_url(input: &str, insecure: Option<String>) -> Result<String, JsValue> {
+pub fn resolve_url(
+    input: &str,
+    insecure: Option<String>,
+    page: Option<String>,
+) -> Result<String, JsValue> {
     let insecure = match insecure {
         None => Insecure::default(),
         Some(name) => Insecure::parse(&name).ok_or_else(|| {
             options::refusal(OptionName::Insecure, None, OptionName::Insecure.expected())
         })?,
     };
-    wsguard::resolve_url(input, insecure).map_err(|error| errors::type_error(&error.message()))
+    wsguard::browser::url::resolve_at(input, page.as_deref(), insecure, true)
+        .map_err(|error| errors::type_error(&error.message()))
 }

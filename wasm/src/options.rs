@@ -16,7 +16,7 @@ use wsguard::core::options::{
 use wsguard::core::url::Insecure;
 
 /// The options' JS names, in the order of [`OptionName::ALL`].
-const JS_NAMES: [&str; 19] = [
+const JS_NAMES: [&str; 20] = [
     "minDelayMs",
     "maxDelayMs",
     "factor",
@@ -30,6 +30,7 @@ const JS_NAMES: [&str; 19] = [
     "heartbeat.intervalMs",
     "heartbeat.message",
     "heartbeat.timeoutMs",
+    "reconnectAfterSuspendMs",
     "protocols",
     "binaryType",
     "insecure",
@@ -112,6 +113,7 @@ pub struct Given {
     pub max_buffered_messages: Option<f64>,
     pub max_buffered_bytes: Option<f64>,
     pub heartbeat: Option<(Option<f64>, Option<String>, Option<f64>)>,
+    pub reconnect_after_suspend_ms: Option<f64>,
     pub protocols: Option<Vec<String>>,
     pub binary_type: Option<String>,
     pub insecure: Option<String>,
@@ -168,6 +170,12 @@ impl Given {
                 message: message.unwrap_or(defaults.message),
                 timeout_ms: millis(N::HeartbeatTimeoutMs, timeout, defaults.timeout_ms)?,
             });
+        }
+        if let Some(limit) = self.reconnect_after_suspend_ms {
+            options.reconnect_after_suspend_ms = match limit {
+                f64::INFINITY => None,
+                limit => Some(whole(N::ReconnectAfterSuspendMs, limit)?),
+            };
         }
         if let Some(protocols) = self.protocols {
             options.protocols = protocols;

@@ -11,6 +11,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use wasm_bindgen::prelude::*;
+use wsguard::browser::url::{is_secure_at, resolve_at};
 use wsguard::core::buffer::SendRefusal;
 use wsguard::core::diagnosis::Probe;
 use wsguard::core::machine::{CloseError, Millis, SocketId, State};
@@ -91,8 +92,9 @@ fn number(socket: Option<SocketId>) -> f64 {
 #[wasm_bindgen]
 impl Session {
     /// Checks `url` (a string, resolved here, or a function) and the options (read by
-    /// `arguments.js`, each `undefined` when absent), with a random seed for the jitter (drawn in
-    /// JavaScript); throws a `TypeError` or `SecurityError` for the URL, and
+    /// `arguments.js`, each `undefined` when absent), with the page's `location.href` (`page`,
+    /// `undefined` outside a page) and a random seed for the jitter (both read in JavaScript);
+    /// throws a `TypeError` or `SecurityError` for the URL, and
     /// `[name, index, expected]` for an option out of range.
     #[wasm_bindgen(constructor)]
     #[allow(clippy::too_many_arguments)]
@@ -111,12 +113,14 @@ impl Session {
         heartbeat_interval_ms: Option<f64>,
         heartbeat_message: Option<String>,
         heartbeat_timeout_ms: Option<f64>,
+        reconnect_after_suspend_ms: Option<f64>,
         protocols: Vec<String>,
         binary_type: Option<String>,
         insecure: Option<String>,
         probe: Option<bool>,
         fatal_codes: Option<Vec<f64>>,
         log: Option<bool>,
+        page: Option<String>,
         seed_high: u32,
         seed_low: u32,
     ) -> Result<Session, JsValue> {
@@ -135,6 +139,7 @@ impl Session {
                 heartbeat_message,
                 heartbeat_timeout_ms,
             )),
+            reconnect_after_suspend_ms,
             protocols: Some(protocols),
             binary_type,
             insecure,
@@ -144,16 +149,22 @@ impl Session {
         }
         .into_options()?;
         let url = if let Some(input) = url.as_string() {
-            wsguard::browser::url::resolve_on_page(&input, options.insecure, options.log)
+            resolve_at(&input, page.as_deref(), options.insecure, options.log)
                 .map_err(|error| url_error(&error))?
         } else {
             String::new()
         };
         let seed = (u64::from(seed_high) << 32) | u64::from(seed_low);
-        let page_secure = wsguard::browser::url::page_is_secure();
+        let page_secure = is_secure_at(page.as_deref());
         Ok(Self {
             logic: Logic::new(options, seed, page_secure, url),
         })
+    }
+
+    /// The page became visible, resumed after a suspension of about `paused_ms` (0: it was
+    /// only hidden a short while), or was restored from the back/forward cache (`restored`).
+    pub fn resumed(&mut self, now: f64, paused_ms: f64, restored: bool) {
+        self.logic.resumed(millis(now), millis(paused_ms), restored);
     }
 
     /// Starts the first attempt.
@@ -161,11 +172,11 @@ impl Session {
         self.logic.start(millis(now), online);
     }
 
-    /// The URL a URL function gave for this attempt, resolved (and remembered as the attempt's
-    /// URL); throws a `TypeError` or `SecurityError` for an unusable one.
-    pub fn resolve(&mut self, input: &str) -> Result<String, JsValue> {
+    /// The URL a URL function gave for this attempt, resolved on the page at `page` (and
+    /// remembered as the attempt's URL); throws a `TypeError` or `SecurityError` for an unusable one.
+    pub fn resolve(&mut self, input: &str, page: Option<String>) -> Result<String, JsValue> {
         let options = self.logic.machine().options();
-        let url = wsguard::browser::url::resolve_on_page(input, options.insecure, options.log)
+        let url = resolve_at(input, page.as_deref(), options.insecure, options.log)
             .map_err(|error| url_error(&error))?;
         self.logic.set_url(url.clone());
         Ok(url)
@@ -260,11 +271,6 @@ impl Session {
     /// The browser went online or offline.
     pub fn network(&mut self, now: f64, online: bool) {
         self.logic.network(millis(now), online);
-    }
-
-    /// The page became visible again.
-    pub fn visible(&mut self, now: f64) {
-        self.logic.visible(millis(now));
     }
 
     /// The HTTPS probe answered: `reached` when the request resolved, `skipped` when no

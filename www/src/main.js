@@ -39,7 +39,8 @@ let config = { urls: {}, origins: {}, idleCutMs: 5000 };
 // ---- helpers ---------------------------------------------------------------------------
 
 function options() {
-  const opts = { maxDelayMs: Math.max(500, Number(ui.maxDelay.value) || 8000) };
+  // reconnectAfterSuspendMs: short, so that the Sleep scenario replaces the connection without a heartbeat.
+  const opts = { maxDelayMs: Math.max(500, Number(ui.maxDelay.value) || 8000), reconnectAfterSuspendMs: 3000 };
   if (ui.insecure.value !== "upgrade") opts.insecure = ui.insecure.value;
   if (ui.heartbeat.checked) opts.heartbeat = { intervalMs: 2000, message: HEARTBEAT, timeoutMs: 2000 };
   return opts;
@@ -319,6 +320,17 @@ const scenarios = {
     await control(`/control/down?ms=${secs * 1000}`);
     timeline.mark(`down ${secs} s`, "action");
     note(`The server drops connections and answers upgrades with 503 for ${secs} s; watch the backoff.`);
+  },
+  sleep: async () => {
+    await ensureServerConnection();
+    await control("/control/silence");
+    timeline.mark("sleep 6 s", "action");
+    // What a sleeping laptop does to a page: nothing runs, and the connection dies unnoticed.
+    const until = performance.now() + 6000;
+    while (performance.now() < until) {}
+    note(ui.heartbeat.checked
+      ? "The page did not run for 6 s and the server went silent: wsguard noticed its late timer, sent the heartbeat at once and replaced the connection when no answer came."
+      : "The page did not run for 6 s and the server went silent: wsguard noticed its late timer and, as the pause was longer than reconnectAfterSuspendMs (3 s here), replaced the connection at once.");
   },
   idle: () => {
     connect(sameOrigin("/idle"));

@@ -15,8 +15,8 @@ use super::text::{
     CONNECT_TIMEOUT, HANDSHAKE_REJECTED, HANDSHAKE_REJECTED_ADVICE, HEARTBEAT_ADVICE,
     HEARTBEAT_LOST, IDLE_TIMEOUT_ADVICE, MIXED_CONTENT, MIXED_CONTENT_ADVICE, NORMAL_ADVICE,
     OFFLINE, OFFLINE_ADVICE, OPEN_FAILED, OPEN_FAILED_ADVICE, OPEN_FAILED_BECAUSE, PROTOCOL_ERROR,
-    PROTOCOL_ERROR_ADVICE, TIMEOUT_ADVICE, UNREACHABLE, UNREACHABLE_ADVICE, USER_CLOSE,
-    USER_RECONNECT,
+    PROTOCOL_ERROR_ADVICE, SUSPENDED, SUSPENDED_ADVICE, TIMEOUT_ADVICE, UNREACHABLE,
+    UNREACHABLE_ADVICE, USER_CLOSE, USER_RECONNECT,
 };
 use crate::core::close::CloseCause;
 use crate::core::text::concat;
@@ -89,6 +89,7 @@ fn explain(facts: &Facts<'_>) -> Explanation {
     match close.cause {
         CloseCause::UserClose => return fixed(Kind::Normal, USER_CLOSE, NORMAL_ADVICE),
         CloseCause::UserReconnect => return fixed(Kind::Normal, USER_RECONNECT, NORMAL_ADVICE),
+        CloseCause::Suspended => return fixed(Kind::Suspended, SUSPENDED, SUSPENDED_ADVICE),
         _ => {}
     }
     if close.was_clean {

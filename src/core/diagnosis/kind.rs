@@ -44,6 +44,10 @@ pub enum Kind {
     Offline,
     /// `normal`: the application closed or replaced the connection itself.
     Normal,
+    /// `suspended`: the page was not running (a sleeping device, a frozen or stopped page,
+    /// the back/forward cache) and the connection did not survive it; nothing is wrong with
+    /// the network or the server, and the client reconnects at once.
+    Suspended,
 }
 
 impl Kind {
@@ -66,6 +70,7 @@ impl Kind {
             Self::ProtocolError => "protocol-error",
             Self::Offline => "offline",
             Self::Normal => "normal",
+            Self::Suspended => "suspended",
         }
     }
 
@@ -75,5 +80,5 @@ impl Kind {
     }
 }
 
-// Every kind has a bit of its own only while a `u16` has a bit for each: `Normal` is the last.
-const _: () = assert!((Kind::Normal as u32) < u16::BITS);
+// Every kind has a bit of its own only while a `u16` has a bit for each: `Suspended` is the last.
+const _: () = assert!((Kind::Suspended as u32) < u16::BITS);

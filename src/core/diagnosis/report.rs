@@ -67,7 +67,7 @@ impl Diagnosis {
     /// ```
     pub fn is_failure(&self) -> bool {
         match self.kind {
-            Kind::Normal => false,
+            Kind::Normal | Kind::Suspended => false,
             Kind::ServerClosed => self.code != 1000,
             _ => true,
         }

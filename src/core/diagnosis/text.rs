@@ -36,6 +36,9 @@ pub(super) const USER_RECONNECT: &str =
     "The application called reconnect(), which replaced the connection.";
 pub(super) const NORMAL_ADVICE: Advice = &["Nothing to fix."];
 
+pub(super) const SUSPENDED: &str = "The page was not running (back/forward cache, frozen tab, sleeping device) and the connection did not survive it.";
+pub(super) const SUSPENDED_ADVICE: Advice = &["Nothing to fix: wsguard reconnected at once."];
+
 pub(super) const OPEN_FAILED_BECAUSE: &str = "No socket was created for this attempt: ";
 pub(super) const OPEN_FAILED: &str = "The browser refused to create the socket, so no connection was attempted (for example a port browsers block, or an invalid URL).";
 pub(super) const OPEN_FAILED_ADVICE: Advice = &["Read the exception on the console (wsguard logs it, and the error event carries it as event.error). A URL function must return a ws:, wss:, http:, https: or relative URL string, or a Promise of one, and must not throw; otherwise check the URL and its port (browsers refuse a few ports, such as 25 or 6000, for any WebSocket)."];

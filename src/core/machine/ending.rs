@@ -40,6 +40,13 @@ impl<M> Machine<M> {
             return;
         };
         self.timers.clear();
+        // Lost to a suspension: the heartbeat sent on resuming has not been answered, and no
+        // close frame says otherwise.
+        let suspended = live.resumed_at.is_some() && !was_clean;
+        let cause = match cause {
+            CloseCause::Socket | CloseCause::HeartbeatTimeout if suspended => CloseCause::Suspended,
+            cause => cause,
+        };
         let mut info = self.close_info(&live, code, reason, was_clean, cause);
         if self.state == State::Closing {
             info.cause = CloseCause::UserClose;
@@ -62,7 +69,13 @@ impl<M> Machine<M> {
             return;
         }
         let retry_later = cause == CloseCause::Socket && is_retry_later(code);
-        let delay = self.backoff.delay(self.retries, retry_later, &mut self.rng);
+        // Nothing is wrong with the network or the server: retry at once, afresh.
+        let delay = if cause == CloseCause::Suspended {
+            self.retries = 0;
+            0
+        } else {
+            self.backoff.delay(self.retries, retry_later, &mut self.rng)
+        };
         self.retries = self.retries.saturating_add(1);
         info.retry_in_ms = Some(delay);
         self.arm(Timer::Retry, delay);

@@ -54,6 +54,7 @@ impl<M> Machine<M> {
         live.opened_at = Some(self.now);
         live.last_inbound = self.now;
         live.heartbeat_sent_at = None;
+        live.resumed_at = None;
         let attempt = live.attempt;
         self.disarm(Timer::ConnectTimeout);
         // The queue goes out first, so that anything sent from here on (even from the
@@ -71,6 +72,7 @@ impl<M> Machine<M> {
             self.arm(Timer::Stable, self.options.stable_after_ms);
         }
         self.arm_heartbeat();
+        self.arm_watch();
     }
 
     /// The latest inbound message on `socket` arrived at `at` (its content stays with the
@@ -107,12 +109,17 @@ impl<M> Machine<M> {
         };
         live.last_inbound = live.last_inbound.max(at);
         let last_inbound = live.last_inbound;
+        if live.resumed_at.is_some_and(|resumed| at >= resumed) {
+            // It survived the suspension.
+            live.resumed_at = None;
+        }
         if live.heartbeat_sent_at.is_some_and(|sent| at < sent) {
             // Older than the heartbeat: it cannot answer it, and the idle timer it would have
             // re-armed has already fired.
             return;
         }
         live.heartbeat_sent_at = None;
+        live.checking = false;
         self.disarm(Timer::HeartbeatDead);
         if let Some(interval) = self.options.heartbeat.as_ref().map(|h| h.interval_ms) {
             self.arm_at(Timer::HeartbeatIdle, last_inbound.saturating_add(interval));

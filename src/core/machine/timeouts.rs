@@ -3,6 +3,7 @@
 use alloc::string::String;
 
 use super::actions::Action;
+use super::suspend::LATE_TIMER_MS;
 use super::timers::Timer;
 use super::Machine;
 use crate::core::close::{
@@ -26,7 +27,13 @@ impl<M> Machine<M> {
     /// assert_eq!(machine.state(), State::Reconnecting);
     /// ```
     pub fn handle_timeout(&mut self, now: Millis) {
+        let due = self.timers.earliest();
         self.tick(now);
+        // A timer this late means the page was not running: check the socket first.
+        let late = due.map_or(0, |at| self.now.saturating_sub(at));
+        if late >= LATE_TIMER_MS {
+            self.resume(late, false);
+        }
         // Every timer a handler arms lies in the future or leads to a state that waits for
         // the driver, so a few rounds always suffice; the bound only guards the loop.
         for _ in 0..Timer::ALL.len() * 4 {
@@ -46,6 +53,7 @@ impl<M> Machine<M> {
                 self.close_dead(socket, CLOSE_CONNECT_TIMEOUT, CloseCause::ConnectTimeout);
             }
             (Timer::Stable, _) => self.retries = 0,
+            (Timer::Watch, _) => self.arm_watch(),
             (Timer::HeartbeatIdle, Some(socket)) => self.send_heartbeat(socket),
             (Timer::HeartbeatDead, Some(socket)) => {
                 self.close_dead(
@@ -87,7 +95,7 @@ impl<M> Machine<M> {
 
     /// The heartbeat's idle timer fired: send the heartbeat, unless one is already waiting
     /// for its answer (then this was only a wake-up, armed below).
-    fn send_heartbeat(&mut self, socket: SocketId) {
+    pub(super) fn send_heartbeat(&mut self, socket: SocketId) {
         let now = self.now;
         let (Some(live), Some(heartbeat)) = (self.socket.as_mut(), self.options.heartbeat.as_ref())
         else {

@@ -42,11 +42,14 @@ pub(super) enum Timer {
     CloseGrace,
     /// An `error` waiting for the socket's close event.
     ErrorGrace,
+    /// While open without a heartbeat: a wake-up whose lateness shows that the page was not
+    /// running (see `suspend.rs`).
+    Watch,
 }
 
 impl Timer {
     /// Every timer, in the order they win a tie.
-    pub(super) const ALL: [Self; 7] = [
+    pub(super) const ALL: [Self; 8] = [
         Self::Retry,
         Self::ConnectTimeout,
         Self::Stable,
@@ -54,6 +57,7 @@ impl Timer {
         Self::HeartbeatDead,
         Self::CloseGrace,
         Self::ErrorGrace,
+        Self::Watch,
     ];
 }
 

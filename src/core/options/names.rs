@@ -44,6 +44,7 @@ pub const TOO_MANY_FATAL_CODES: &str = concat!("at most ", max_fatal_codes!(), "
 /// | `HeartbeatIntervalMs` | `heartbeat.interval_ms` | `heartbeat.intervalMs` |
 /// | `HeartbeatMessage` | `heartbeat.message` | `heartbeat.message` |
 /// | `HeartbeatTimeoutMs` | `heartbeat.timeout_ms` | `heartbeat.timeoutMs` |
+/// | `ReconnectAfterSuspendMs` | `reconnect_after_suspend_ms` | `reconnectAfterSuspendMs` |
 /// | `Protocols` | `protocols` | `protocols` |
 /// | `BinaryType` | `binary_type` | `binaryType` |
 /// | `Insecure` | `insecure` | `insecure` |
@@ -83,6 +84,8 @@ pub enum OptionName {
     HeartbeatMessage,
     /// [`Heartbeat::timeout_ms`](super::Heartbeat::timeout_ms).
     HeartbeatTimeoutMs,
+    /// [`Options::reconnect_after_suspend_ms`](super::Options::reconnect_after_suspend_ms).
+    ReconnectAfterSuspendMs,
     /// [`Options::protocols`](super::Options::protocols).
     Protocols,
     /// [`Options::binary_type`](super::Options::binary_type).
@@ -105,7 +108,7 @@ impl OptionName {
     /// let names: Vec<&str> = OptionName::ALL.iter().map(|option| option.as_str()).collect();
     /// assert!(names.contains(&"heartbeat.interval_ms"));
     /// ```
-    pub const ALL: [OptionName; 19] = [
+    pub const ALL: [OptionName; 20] = [
         Self::MinDelayMs,
         Self::MaxDelayMs,
         Self::Factor,
@@ -119,6 +122,7 @@ impl OptionName {
         Self::HeartbeatIntervalMs,
         Self::HeartbeatMessage,
         Self::HeartbeatTimeoutMs,
+        Self::ReconnectAfterSuspendMs,
         Self::Protocols,
         Self::BinaryType,
         Self::Insecure,
@@ -148,6 +152,7 @@ impl OptionName {
             Self::HeartbeatIntervalMs => "heartbeat.interval_ms",
             Self::HeartbeatMessage => "heartbeat.message",
             Self::HeartbeatTimeoutMs => "heartbeat.timeout_ms",
+            Self::ReconnectAfterSuspendMs => "reconnect_after_suspend_ms",
             Self::Protocols => "protocols",
             Self::BinaryType => "binary_type",
             Self::Insecure => "insecure",
@@ -195,6 +200,11 @@ impl OptionName {
                 concat!("an integer from 1 to ", max_timer_ms!(), " (ms)")
             }
             Self::HeartbeatMessage => "a string",
+            Self::ReconnectAfterSuspendMs => concat!(
+                "an integer from 0 to ",
+                max_timer_ms!(),
+                " (ms), or Infinity (never)"
+            ),
             Self::Protocols => "a sub-protocol name or an array of them",
             Self::BinaryType => "one of \"blob\", \"arraybuffer\"",
             Self::Insecure => "one of \"upgrade\", \"error\", \"allow\"",

@@ -24,6 +24,7 @@ impl Options {
     /// | `factor` | 1 to 1000 (not NaN) |
     /// | `max_buffered_bytes` | at most [`MAX_SAFE_INTEGER`] |
     /// | `heartbeat.interval_ms`, `heartbeat.timeout_ms` | 1 to [`MAX_TIMER_MS`] |
+    /// | `reconnect_after_suspend_ms` | `None`, or 0 to [`MAX_TIMER_MS`] |
     /// | `protocols` | at most [`MAX_PROTOCOLS`] distinct HTTP tokens |
     /// | `fatal_codes` | at most [`MAX_FATAL_CODES`], each 1000 to 4999 |
     ///
@@ -55,6 +56,10 @@ impl Options {
             check(heartbeat_timer(heartbeat.interval_ms), HeartbeatIntervalMs)?;
             check(heartbeat_timer(heartbeat.timeout_ms), HeartbeatTimeoutMs)?;
         }
+        check(
+            self.reconnect_after_suspend_ms.is_none_or(timer),
+            ReconnectAfterSuspendMs,
+        )?;
         if self.protocols.len() > MAX_PROTOCOLS {
             return Err(OptionsError::new(Protocols, TOO_MANY_PROTOCOLS, None));
         }
