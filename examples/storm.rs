@@ -16,7 +16,7 @@
 //! `cargo run --release --example storm`; the table is in `docs/storm.md`.
 
 use wsguard::core::backoff::Rng;
-use wsguard::core::machine::{Action, Machine, Millis};
+use wsguard::core::machine::{Action, Machine, Millis, SocketAction};
 use wsguard::core::options::Options;
 
 const CLIENTS: usize = 100_000;
@@ -182,7 +182,7 @@ fn wsguard_client(seed: u64) -> Client {
 fn drain(machine: &mut Machine<()>) -> Option<wsguard::core::machine::SocketId> {
     let mut opened = None;
     while let Some(action) = machine.poll_action() {
-        if let Action::OpenSocket { socket, .. } = action {
+        if let Action::Socket(SocketAction::Open { socket, .. }) = action {
             opened = Some(socket);
         }
     }

@@ -6,7 +6,7 @@
 
 use proptest::prelude::*;
 use wsguard::core::machine::{
-    Action, CloseCause, CloseInfo, Event, Machine, SocketId, CLOSE_HEARTBEAT_TIMEOUT,
+    Action, CloseCause, CloseInfo, Event, Machine, SocketAction, SocketId, CLOSE_HEARTBEAT_TIMEOUT,
 };
 use wsguard::core::options::{Heartbeat, Options};
 
@@ -124,7 +124,7 @@ fn agreed(heartbeat: Option<(u64, u64)>, messages: &[u64], ending: Ending, until
 
 fn heartbeats(log: &Log) -> Vec<u64> {
     log.iter()
-        .filter(|(_, a)| matches!(a, Action::SendHeartbeat { .. }))
+        .filter(|(_, a)| matches!(a, Action::Socket(SocketAction::SendHeartbeat { .. })))
         .map(|(at, _)| *at)
         .collect()
 }
@@ -246,9 +246,8 @@ fn a_report_older_than_the_heartbeat_does_not_answer_it() {
     let socket = m.socket().unwrap();
     m.handle_socket_open(0, socket);
     m.handle_timeout(1000);
-    assert!(
-        std::iter::from_fn(|| m.poll_action()).any(|a| matches!(a, Action::SendHeartbeat { .. }))
-    );
+    assert!(std::iter::from_fn(|| m.poll_action())
+        .any(|a| matches!(a, Action::Socket(SocketAction::SendHeartbeat { .. }))));
     // A message from before the heartbeat, reported late.
     m.handle_inbound(999, socket);
     assert_eq!(m.poll_timeout(), Some(1500));

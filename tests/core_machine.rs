@@ -3,7 +3,7 @@
 
 use wsguard::core::buffer::SendRefusal;
 use wsguard::core::machine::{
-    Action, CloseCause, CloseError, CloseInfo, Event, Machine, SocketId, State,
+    Action, CloseCause, CloseError, CloseInfo, Event, Machine, SocketAction, SocketId, State,
     CLOSE_CONNECT_TIMEOUT, CLOSE_GRACE_MS, CLOSE_HEARTBEAT_TIMEOUT, CLOSE_RECONNECT,
 };
 use wsguard::core::options::{Heartbeat, Options};
@@ -20,7 +20,7 @@ fn drain(m: &mut Machine<Msg>) -> Vec<Action<Msg>> {
 
 fn opened(actions: &[Action<Msg>]) -> Option<(SocketId, u32)> {
     actions.iter().find_map(|a| match a {
-        Action::OpenSocket { socket, attempt } => Some((*socket, *attempt)),
+        Action::Socket(SocketAction::Open { socket, attempt }) => Some((*socket, *attempt)),
         _ => None,
     })
 }
@@ -39,7 +39,7 @@ fn sent(actions: &[Action<Msg>]) -> Vec<Msg> {
     actions
         .iter()
         .filter_map(|a| match a {
-            Action::Send { message, .. } => Some(*message),
+            Action::Socket(SocketAction::Send { message, .. }) => Some(*message),
             _ => None,
         })
         .collect()
@@ -127,7 +127,7 @@ fn reentrant_send_while_flushing_follows_the_queue() {
             Action::Emit(Event::StateChange {
                 to: State::Open, ..
             }) => m.handle_send(5, 4, 1).unwrap(),
-            Action::Send { message, .. } => order.push(message),
+            Action::Socket(SocketAction::Send { message, .. }) => order.push(message),
             _ => {}
         }
     }
@@ -262,11 +262,11 @@ fn connect_timeout_closes_and_counts_as_failed() {
     assert!(drain(&mut m).is_empty(), "an early timeout is a no-op");
     let (at, actions) = fire(&mut m);
     assert_eq!(at, 10_100);
-    assert!(actions.contains(&Action::CloseSocket {
+    assert!(actions.contains(&Action::Socket(SocketAction::Close {
         socket,
         code: CLOSE_CONNECT_TIMEOUT,
         reason: "wsguard: connect timeout".to_string()
-    }));
+    })));
     let info = close_info(&actions);
     assert_eq!(info.cause, CloseCause::ConnectTimeout);
     assert_eq!(info.lifetime_ms, 10_000);
@@ -487,21 +487,27 @@ fn heartbeat_detects_a_dead_connection() {
     m.handle_inbound(800, socket);
     assert_eq!(m.poll_timeout(), Some(1800));
     let (_, actions) = fire(&mut m);
-    assert_eq!(actions, [Action::SendHeartbeat { socket }]);
+    assert_eq!(
+        actions,
+        [Action::Socket(SocketAction::SendHeartbeat { socket })]
+    );
     assert_eq!(m.poll_timeout(), Some(2300));
     // The pong arrives in time.
     m.handle_inbound(2000, socket);
     assert_eq!(m.poll_timeout(), Some(3000));
     let (_, actions) = fire(&mut m);
-    assert_eq!(actions, [Action::SendHeartbeat { socket }]);
+    assert_eq!(
+        actions,
+        [Action::Socket(SocketAction::SendHeartbeat { socket })]
+    );
     // Silence: dead.
     let (at, actions) = fire(&mut m);
     assert_eq!(at, 3500);
-    assert!(actions.contains(&Action::CloseSocket {
+    assert!(actions.contains(&Action::Socket(SocketAction::Close {
         socket,
         code: CLOSE_HEARTBEAT_TIMEOUT,
         reason: "wsguard: heartbeat timeout".to_string()
-    }));
+    })));
     let info = close_info(&actions);
     assert_eq!(info.cause, CloseCause::HeartbeatTimeout);
     assert_eq!((info.open_for_ms, info.idle_for_ms), (3500, 1500));
@@ -514,11 +520,11 @@ fn user_close_waits_for_the_socket_and_is_final() {
     let socket = start_open(&mut m, 0);
     m.handle_close(100, 4000, "done").unwrap();
     let actions = drain(&mut m);
-    assert!(actions.contains(&Action::CloseSocket {
+    assert!(actions.contains(&Action::Socket(SocketAction::Close {
         socket,
         code: 4000,
         reason: "done".to_string()
-    }));
+    })));
     assert_eq!(m.state(), State::Closing);
     assert_eq!(
         m.handle_send(101, 9, 1).unwrap_err().refusal,
@@ -661,20 +667,20 @@ fn reconnect_replaces_the_socket_at_once() {
     let old = start_open(&mut m, 0);
     m.handle_reconnect(50);
     let actions = drain(&mut m);
-    assert!(actions.contains(&Action::CloseSocket {
+    assert!(actions.contains(&Action::Socket(SocketAction::Close {
         socket: old,
         code: CLOSE_RECONNECT,
         reason: "wsguard: reconnect".to_string()
-    }));
+    })));
     let info = close_info(&actions);
     assert_eq!(info.cause, CloseCause::UserReconnect);
     assert_eq!(info.retry_in_ms, Some(0));
     let close_at = actions
         .iter()
-        .position(|a| matches!(a, Action::CloseSocket { .. }));
+        .position(|a| matches!(a, Action::Socket(SocketAction::Close { .. })));
     let open_at = actions
         .iter()
-        .position(|a| matches!(a, Action::OpenSocket { .. }));
+        .position(|a| matches!(a, Action::Socket(SocketAction::Open { .. })));
     assert!(close_at < open_at, "closes the old one first: {actions:?}");
     assert_eq!(opened(&actions).map(|o| o.1), Some(0));
 }
@@ -705,7 +711,7 @@ fn reconnect_while_closing_forgets_the_closing_socket() {
     let actions = drain(&mut m);
     assert!(!actions
         .iter()
-        .any(|a| matches!(a, Action::CloseSocket { .. })));
+        .any(|a| matches!(a, Action::Socket(SocketAction::Close { .. }))));
     assert!(opened(&actions).is_some());
     m.handle_socket_close(30, old, 1000, "", true);
     assert!(drain(&mut m).is_empty());

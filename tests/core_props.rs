@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use proptest::prelude::*;
 use wsguard::core::backoff::{Jitter, RETRY_LATER_FLOOR_MS};
-use wsguard::core::machine::{Action, CloseCause, Event, Machine, SocketId, State};
+use wsguard::core::machine::{Action, CloseCause, Event, Machine, SocketAction, SocketId, State};
 use wsguard::core::options::{Heartbeat, Options};
 
 /// One input to the machine, or a clock advance.
@@ -223,7 +223,7 @@ impl World {
     fn check(&mut self, action: Action<u64>) -> Result<(), TestCaseError> {
         let max_delay = self.options.max_delay_ms;
         match action {
-            Action::OpenSocket { socket, attempt } => {
+            Action::Socket(SocketAction::Open { socket, attempt }) => {
                 prop_assert!(
                     self.alive.is_empty(),
                     "a second socket alive: {:?}",
@@ -236,15 +236,15 @@ impl World {
                     prop_assert!(attempt <= max, "attempt {} > maxRetries {}", attempt, max);
                 }
             }
-            Action::CloseSocket { socket, code, .. } => {
+            Action::Socket(SocketAction::Close { socket, code, .. }) => {
                 prop_assert!(code == 1000 || (3000..=4999).contains(&code));
                 self.alive.remove(&socket);
             }
-            Action::Send { socket, message } => {
+            Action::Socket(SocketAction::Send { socket, message }) => {
                 prop_assert!(self.alive.contains(&socket));
                 self.deliver(message)?;
             }
-            Action::SendHeartbeat { socket } => {
+            Action::Socket(SocketAction::SendHeartbeat { socket }) => {
                 prop_assert!(self.options.heartbeat.is_some());
                 prop_assert!(self.alive.contains(&socket));
             }

@@ -5,9 +5,9 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use wsguard::core::diagnosis::{Diagnosis, Kind, Probe};
-use wsguard::core::machine::{Millis, SocketId, State, ERROR_CLOSE_GRACE_MS};
+use wsguard::core::machine::{Millis, SocketAction, SocketId, State, ERROR_CLOSE_GRACE_MS};
 use wsguard::core::options::{Heartbeat, Options};
-use wsguard::core::session::{Session, SessionAction, SessionEvent};
+use wsguard::core::session::{Session, SessionEvent};
 
 type Msg = u32;
 
@@ -23,7 +23,7 @@ fn session(options: Options, page_secure: bool, url: &str) -> Session<Msg> {
 }
 
 /// The actions, drained as a driver does after every input.
-fn actions(s: &mut Session<Msg>) -> Vec<SessionAction<Msg>> {
+fn actions(s: &mut Session<Msg>) -> Vec<SocketAction<Msg>> {
     std::iter::from_fn(|| s.poll_action()).collect()
 }
 
@@ -33,11 +33,11 @@ fn events(s: &mut Session<Msg>) -> Vec<SessionEvent<Msg>> {
 }
 
 /// The socket of the one `Open` action among `actions`.
-fn opened(actions: &[SessionAction<Msg>]) -> SocketId {
+fn opened(actions: &[SocketAction<Msg>]) -> SocketId {
     let sockets: Vec<SocketId> = actions
         .iter()
         .filter_map(|a| match a {
-            SessionAction::Open { socket } => Some(*socket),
+            SocketAction::Open { socket, .. } => Some(*socket),
             _ => None,
         })
         .collect();
@@ -70,7 +70,7 @@ fn start_open(s: &mut Session<Msg>, now: Millis) -> SocketId {
 }
 
 /// Fires the timer at its deadline; returns the time and the actions.
-fn fire(s: &mut Session<Msg>) -> (Millis, Vec<SessionAction<Msg>>) {
+fn fire(s: &mut Session<Msg>) -> (Millis, Vec<SocketAction<Msg>>) {
     let at = s.deadline().expect("a timer");
     s.timeout(at);
     (at, actions(s))
@@ -395,7 +395,7 @@ fn unsent_waits_for_the_close_of_a_socket_still_closing() {
     let acts = actions(&mut s);
     assert_eq!(
         acts,
-        [SessionAction::Close {
+        [SocketAction::Close {
             socket,
             code: 4000,
             reason: "leaving".into()
@@ -621,7 +621,7 @@ fn warnings(log: bool) -> Vec<(Kind, bool)> {
     let (_, acts) = fire(&mut s); // the connect timeout
     assert!(acts
         .iter()
-        .any(|a| matches!(a, SessionAction::Close { code: 4900, .. })));
+        .any(|a| matches!(a, SocketAction::Close { code: 4900, .. })));
     note(events(&mut s));
     let (at, socket) = retry(&mut s);
     s.socket_closed(at + 10, socket, 1006, "", false);
@@ -729,10 +729,7 @@ fn sendable_only_while_open() {
     actions(&mut s);
     assert_eq!(s.sendable(), Some(socket), "open");
     s.send(11, 1, 1).unwrap();
-    assert_eq!(
-        actions(&mut s),
-        [SessionAction::Send { socket, message: 1 }]
-    );
+    assert_eq!(actions(&mut s), [SocketAction::Send { socket, message: 1 }]);
     s.socket_closed(20, socket, 1006, "", false);
     actions(&mut s);
     assert_eq!(s.sendable(), None, "reconnecting");
@@ -768,7 +765,7 @@ fn an_error_without_a_close_ends_the_socket_after_the_grace() {
     s.timeout(grace_end);
     assert_eq!(
         actions(&mut s),
-        [SessionAction::Close {
+        [SocketAction::Close {
             socket,
             code: 1000,
             reason: String::new()

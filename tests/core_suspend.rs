@@ -4,8 +4,8 @@
 
 use wsguard::core::diagnosis::Kind;
 use wsguard::core::machine::{
-    Action, CloseCause, CloseInfo, Event, Machine, SocketId, State, CLOSE_HEARTBEAT_TIMEOUT,
-    CLOSE_SUSPENDED, LATE_TIMER_MS,
+    Action, CloseCause, CloseInfo, Event, Machine, SocketAction, SocketId, State,
+    CLOSE_HEARTBEAT_TIMEOUT, CLOSE_SUSPENDED, LATE_TIMER_MS,
 };
 use wsguard::core::options::{Heartbeat, Options};
 use wsguard::core::session::{Session, SessionEvent};
@@ -51,7 +51,7 @@ fn close_info(actions: &[Action<Msg>]) -> Option<CloseInfo> {
 
 fn closed_with(actions: &[Action<Msg>]) -> Option<u16> {
     actions.iter().find_map(|a| match a {
-        Action::CloseSocket { code, .. } => Some(*code),
+        Action::Socket(SocketAction::Close { code, .. }) => Some(*code),
         _ => None,
     })
 }
@@ -59,7 +59,7 @@ fn closed_with(actions: &[Action<Msg>]) -> Option<u16> {
 fn heartbeats(actions: &[Action<Msg>]) -> usize {
     actions
         .iter()
-        .filter(|a| matches!(a, Action::SendHeartbeat { .. }))
+        .filter(|a| matches!(a, Action::Socket(SocketAction::SendHeartbeat { .. })))
         .count()
 }
 
@@ -93,7 +93,7 @@ fn a_restore_from_the_cache_replaces_the_socket_and_retries_at_once_with_the_que
     let sent: Vec<_> = drain(&mut m)
         .into_iter()
         .filter_map(|a| match a {
-            Action::Send { message, .. } => Some(message),
+            Action::Socket(SocketAction::Send { message, .. }) => Some(message),
             _ => None,
         })
         .collect();

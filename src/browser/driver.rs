@@ -49,9 +49,9 @@ use super::js::{self, Settling};
 use super::probe;
 use super::socket::{Handle, LiveSocket};
 use super::url::UrlSource;
-use crate::core::machine::{Millis, SocketId};
+use crate::core::machine::{Millis, SocketAction, SocketId};
 use crate::core::options::{BinaryType, Options};
-use crate::core::session::{Session, SessionAction};
+use crate::core::session::Session;
 
 mod deliver;
 mod open;
@@ -203,17 +203,17 @@ impl Driver {
         }
     }
 
-    fn next_action(&self) -> Option<SessionAction<JsValue>> {
+    fn next_action(&self) -> Option<SocketAction<JsValue>> {
         if self.released.get() {
             return None;
         }
         self.state.borrow_mut().session.poll_action()
     }
 
-    fn perform(self: &Rc<Self>, action: SessionAction<JsValue>) {
+    fn perform(self: &Rc<Self>, action: SocketAction<JsValue>) {
         match action {
-            SessionAction::Open { socket } => self.start_attempt(socket),
-            SessionAction::Close {
+            SocketAction::Open { socket, .. } => self.start_attempt(socket),
+            SocketAction::Close {
                 socket,
                 code,
                 reason,
@@ -222,14 +222,14 @@ impl Driver {
                     handle.close(code, &reason);
                 }
             }
-            SessionAction::Send { socket, message } => {
+            SocketAction::Send { socket, message } => {
                 if let Some(handle) = self.handle(socket) {
                     if handle.send(&message).is_err() {
                         self.state.borrow_mut().session.send_failed();
                     }
                 }
             }
-            SessionAction::SendHeartbeat { socket } => {
+            SocketAction::SendHeartbeat { socket } => {
                 let message = {
                     let state = self.state.borrow();
                     let options = state.session.machine().options();

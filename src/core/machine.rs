@@ -15,7 +15,7 @@
 //!    - then re-arm the one timer: cancel the previous `setTimeout` and, if
 //!      [`Machine::poll_timeout`] gives a deadline, arm it for `deadline - now`. When it fires,
 //!      call [`Machine::handle_timeout`] (a spurious or early call is harmless).
-//! 3. Tag every socket with the [`SocketId`] of the [`Action::OpenSocket`] that created it
+//! 3. Tag every socket with the [`SocketId`] of the [`SocketAction::Open`] that created it
 //!    and pass that id with its events; events of a socket the machine has moved on from are
 //!    ignored.
 //! 4. Inbound messages need not reach the machine one by one: note the time of the latest
@@ -60,7 +60,7 @@
 //!   [`Action::Unsent`] just before the [`Event::Close`].
 //!
 //! ```
-//! use wsguard::core::machine::{Action, Event, Machine, State};
+//! use wsguard::core::machine::{Action, Event, Machine, SocketAction, State};
 //! use wsguard::core::options::Options;
 //!
 //! let mut machine: Machine<&str> = Machine::new(Options::default(), 42);
@@ -68,14 +68,14 @@
 //! machine.handle_start(0);
 //! let mut opened = None;
 //! while let Some(action) = machine.poll_action() {
-//!     if let Action::OpenSocket { socket, .. } = action {
+//!     if let Action::Socket(SocketAction::Open { socket, .. }) = action {
 //!         opened = Some(socket); // the driver calls `new WebSocket(url, protocols)`
 //!     }
 //! }
 //! assert_eq!(machine.poll_timeout(), Some(10_000)); // the connect timeout
 //! let socket = opened.unwrap();
 //! machine.handle_socket_open(40, socket);
-//! assert!(matches!(machine.poll_action(), Some(Action::Send { message: "hello", .. })));
+//! assert!(matches!(machine.poll_action(), Some(Action::Socket(SocketAction::Send { message: "hello", .. }))));
 //! assert_eq!(machine.state(), State::Open);
 //! machine.handle_socket_close(90, socket, 1006, "", false);
 //! let close = std::iter::from_fn(|| machine.poll_action()).find_map(|a| match a {
@@ -107,7 +107,7 @@ pub use super::close::{
 };
 pub use super::socket_id::SocketId;
 pub use super::time::Millis;
-pub use actions::{Action, Event};
+pub use actions::{Action, Event, SocketAction};
 pub use state::State;
 pub use suspend::LATE_TIMER_MS;
 pub use timers::{CLOSE_GRACE_MS, ERROR_CLOSE_GRACE_MS};
@@ -346,10 +346,10 @@ impl<M> Machine<M> {
             checking: false,
         });
         self.set_state(State::Connecting);
-        self.actions.push_back(Action::OpenSocket {
+        self.actions.push_back(Action::Socket(SocketAction::Open {
             socket: id,
             attempt,
-        });
+        }));
         if self.options.connect_timeout_ms > 0 {
             self.arm(Timer::ConnectTimeout, self.options.connect_timeout_ms);
         }

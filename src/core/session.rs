@@ -1,7 +1,7 @@
 //! One client's whole logic, sans-IO: the [`Machine`] plus what turns its decisions into what a
 //! user sees — the events in order, the final close's leftovers, and the diagnosis of every
 //! ended socket (facts, failure streak, HTTPS probe, console warning). A driver only carries out
-//! [`SessionAction`]s on real sockets and timers, reports what happens, and delivers
+//! [`SocketAction`](crate::core::machine::SocketAction)s on real sockets and timers, reports what happens, and delivers
 //! [`SessionEvent`]s.
 //!
 //! Two queues: actions are carried out at once ([`Session::poll_action`]); events are delivered
@@ -11,11 +11,12 @@
 //!
 //! ```
 //! use wsguard::core::options::Options;
-//! use wsguard::core::session::{Session, SessionAction, SessionEvent};
+//! use wsguard::core::machine::SocketAction;
+//! use wsguard::core::session::{Session, SessionEvent};
 //!
 //! let mut session: Session<u32> = Session::new(Options::default(), 7, false, "ws://h/ws".into());
 //! session.start(0, true);
-//! let Some(SessionAction::Open { socket }) = session.poll_action() else { panic!() };
+//! let Some(SocketAction::Open { socket, .. }) = session.poll_action() else { panic!() };
 //! session.socket_closed(40, socket, 1006, "", false);
 //! while session.poll_action().is_some() {}
 //! let mut kinds = Vec::new();
@@ -43,7 +44,7 @@ mod diagnose;
 mod output;
 mod queue;
 
-pub use output::{SessionAction, SessionEvent};
+pub use output::SessionEvent;
 
 /// A socket's end with the facts of its attempt, taken when it ended: what its diagnosis
 /// needs, which the next attempt may change before the diagnosis is made.
@@ -75,10 +76,11 @@ enum Pending<M> {
 /// A client's logic: the machine, the event queue and the diagnosis.
 ///
 /// ```
-/// use wsguard::core::session::{Session, SessionAction};
+/// use wsguard::core::machine::SocketAction;
+/// use wsguard::core::session::Session;
 /// let mut session: Session<u32> = Session::new(Default::default(), 1, false, "ws://h/ws".into());
 /// session.start(0, true);
-/// assert!(matches!(session.poll_action(), Some(SessionAction::Open { .. })));
+/// assert!(matches!(session.poll_action(), Some(SocketAction::Open { .. })));
 /// ```
 #[derive(Debug)]
 pub struct Session<M> {

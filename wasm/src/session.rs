@@ -14,8 +14,8 @@ use wasm_bindgen::prelude::*;
 use wsguard::browser::url::{is_secure_at, resolve_at};
 use wsguard::core::buffer::SendRefusal;
 use wsguard::core::diagnosis::Probe;
-use wsguard::core::machine::{CloseError, Millis, SocketId, State};
-use wsguard::core::session::{Session as Logic, SessionAction, SessionEvent};
+use wsguard::core::machine::{CloseError, Millis, SocketAction, SocketId, State};
+use wsguard::core::session::{Session as Logic, SessionEvent};
 use wsguard::core::url::UrlError;
 
 use crate::diagnosis::{send_diagnosis, DiagnosisSink};
@@ -289,14 +289,14 @@ impl Session {
     pub fn actions(&mut self, sink: &ActionSink) {
         while let Some(action) = self.logic.poll_action() {
             match action {
-                SessionAction::Open { socket } => sink.open(number(Some(socket))),
-                SessionAction::Close {
+                SocketAction::Open { socket, .. } => sink.open(number(Some(socket))),
+                SocketAction::Close {
                     socket,
                     code,
                     reason,
                 } => sink.close(number(Some(socket)), code, &reason),
-                SessionAction::Send { socket, message } => sink.send(number(Some(socket)), message),
-                SessionAction::SendHeartbeat { socket } => {
+                SocketAction::Send { socket, message } => sink.send(number(Some(socket)), message),
+                SocketAction::SendHeartbeat { socket } => {
                     let text = self
                         .logic
                         .machine()

@@ -48,28 +48,31 @@ pub enum Event {
     Close(CloseInfo),
 }
 
-/// What the driver must do next.
+/// What to do to a socket: what the machine asks of its driver, and what a
+/// [`Session`](crate::core::session::Session) passes on to its own.
 ///
 /// ```
-/// use wsguard::core::machine::{Action, Machine};
-/// use wsguard::core::options::Options;
-/// let mut machine: Machine<()> = Machine::new(Options::default(), 1);
-/// machine.handle_start(0);
-/// let open = std::iter::from_fn(|| machine.poll_action())
-///     .any(|a| matches!(a, Action::OpenSocket { attempt: 0, .. }));
-/// assert!(open);
+/// use wsguard::core::machine::{SocketAction, SocketId};
+/// let action = SocketAction::<u32>::Open { socket: SocketId::from_number(1), attempt: 0 };
+/// if let SocketAction::Open { socket, .. } = action {
+///     // resolve the attempt's URL, then open a socket tagged `socket`
+/// }
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Action<M> {
-    /// Open a socket to the URL (with `protocols` and `binary_type` from the options).
-    OpenSocket {
+pub enum SocketAction<M> {
+    /// Open a socket to the URL (with `protocols` and `binary_type` from the options); through
+    /// a session, resolve the URL first and report the socket with
+    /// [`Session::socket_opened`](crate::core::session::Session::socket_opened), or
+    /// [`Session::open_failed`](crate::core::session::Session::open_failed) if it cannot be
+    /// created.
+    Open {
         /// The id to tag its events with.
         socket: SocketId,
         /// 0 for a first attempt, `n` for the n-th retry.
         attempt: u32,
     },
     /// Close the socket with this code and reason, then forget it.
-    CloseSocket {
+    Close {
         /// The socket.
         socket: SocketId,
         /// 1000 or 3000–4999.
@@ -89,6 +92,23 @@ pub enum Action<M> {
         /// The socket.
         socket: SocketId,
     },
+}
+
+/// What the driver must do next.
+///
+/// ```
+/// use wsguard::core::machine::{Action, Machine, SocketAction};
+/// use wsguard::core::options::Options;
+/// let mut machine: Machine<()> = Machine::new(Options::default(), 1);
+/// machine.handle_start(0);
+/// let open = std::iter::from_fn(|| machine.poll_action())
+///     .any(|a| matches!(a, Action::Socket(SocketAction::Open { attempt: 0, .. })));
+/// assert!(open);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Action<M> {
+    /// Something to do to a socket.
+    Socket(SocketAction<M>),
     /// Dispatch an event.
     Emit(Event),
     /// The client closed for good with these messages still queued, oldest first: hand them

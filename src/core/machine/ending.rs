@@ -5,7 +5,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::actions::{Action, Event};
+use super::actions::{Action, Event, SocketAction};
 use super::state::State;
 use super::timers::Timer;
 use super::{Machine, Socket};
@@ -20,11 +20,11 @@ impl<M> Machine<M> {
             CloseCause::ConnectTimeout => "wsguard: connect timeout",
             _ => "wsguard: heartbeat timeout",
         };
-        self.actions.push_back(Action::CloseSocket {
+        self.actions.push_back(Action::Socket(SocketAction::Close {
             socket,
             code,
             reason: reason.into(),
-        });
+        }));
         self.end_socket(code, reason.into(), false, cause);
     }
 

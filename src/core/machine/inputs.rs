@@ -3,7 +3,7 @@
 
 use alloc::string::String;
 
-use super::actions::{Action, Event};
+use super::actions::{Action, Event, SocketAction};
 use super::state::State;
 use super::timers::{Timer, CLOSE_GRACE_MS, ERROR_CLOSE_GRACE_MS};
 use super::Machine;
@@ -62,7 +62,7 @@ impl<M> Machine<M> {
         self.actions.extend(
             self.buffer
                 .drain()
-                .map(|message| Action::Send { socket, message }),
+                .map(|message| Action::Socket(SocketAction::Send { socket, message })),
         );
         self.set_state(State::Open);
         self.emit(Event::Open { socket, attempt });
@@ -85,7 +85,7 @@ impl<M> Machine<M> {
     /// was sent answers it.
     ///
     /// ```
-    /// use wsguard::core::machine::{Action, Machine};
+    /// use wsguard::core::machine::{Action, Machine, SocketAction};
     /// use wsguard::core::options::{Heartbeat, Options};
     /// let heartbeat = Heartbeat { interval_ms: 1000, timeout_ms: 500, ..Heartbeat::default() };
     /// let options = Options { heartbeat: Some(heartbeat), stable_after_ms: 0, ..Options::default() };
@@ -96,7 +96,7 @@ impl<M> Machine<M> {
     /// // The timer set for 1000 fires; the driver first reports the message of 600.
     /// machine.handle_inbound(600, id);
     /// machine.handle_timeout(1000);
-    /// assert!(std::iter::from_fn(|| machine.poll_action()).all(|a| !matches!(a, Action::SendHeartbeat { .. })));
+    /// assert!(std::iter::from_fn(|| machine.poll_action()).all(|a| !matches!(a, Action::Socket(SocketAction::SendHeartbeat { .. }))));
     /// assert_eq!(machine.poll_timeout(), Some(1600));
     /// ```
     pub fn handle_inbound(&mut self, at: Millis, socket: SocketId) {
@@ -204,7 +204,8 @@ impl<M> Machine<M> {
         self.tick(now);
         match (self.state, self.socket()) {
             (State::Open, Some(socket)) => {
-                self.actions.push_back(Action::Send { socket, message });
+                self.actions
+                    .push_back(Action::Socket(SocketAction::Send { socket, message }));
                 Ok(())
             }
             (State::Closing | State::Closed, _) => Err(SendError {
@@ -234,11 +235,11 @@ impl<M> Machine<M> {
         match (self.state, self.socket()) {
             (State::Closing | State::Closed, _) => {}
             (State::Connecting | State::Open, Some(socket)) => {
-                self.actions.push_back(Action::CloseSocket {
+                self.actions.push_back(Action::Socket(SocketAction::Close {
                     socket,
                     code,
                     reason: reason.into(),
-                });
+                }));
                 self.timers.clear();
                 self.user_close = Some((code, reason.into()));
                 self.set_state(State::Closing);
@@ -273,11 +274,11 @@ impl<M> Machine<M> {
                 Some((code, reason)) => (code, reason, CloseCause::UserClose),
                 None => {
                     let reason = String::from("wsguard: reconnect");
-                    self.actions.push_back(Action::CloseSocket {
+                    self.actions.push_back(Action::Socket(SocketAction::Close {
                         socket: live.id,
                         code: CLOSE_RECONNECT,
                         reason: reason.clone(),
-                    });
+                    }));
                     (CLOSE_RECONNECT, reason, CloseCause::UserReconnect)
                 }
             };

@@ -22,7 +22,7 @@
 
 use alloc::string::String;
 
-use super::actions::Action;
+use super::actions::{Action, SocketAction};
 use super::state::State;
 use super::timers::Timer;
 use super::Machine;
@@ -43,7 +43,7 @@ impl<M> Machine<M> {
     /// 0 and not `restored` it is [`Machine::handle_visible`]: nothing to check.
     ///
     /// ```
-    /// use wsguard::core::machine::{Action, Machine, State, CLOSE_SUSPENDED};
+    /// use wsguard::core::machine::{Action, Machine, SocketAction, State, CLOSE_SUSPENDED};
     /// use wsguard::core::options::Options;
     /// let mut machine: Machine<()> = Machine::new(Options::default(), 1);
     /// machine.handle_start(0);
@@ -51,7 +51,7 @@ impl<M> Machine<M> {
     /// while machine.poll_action().is_some() {}
     /// machine.handle_resume(60_000, 50_000, true); // back from the back/forward cache
     /// let closed = std::iter::from_fn(|| machine.poll_action())
-    ///     .any(|a| matches!(a, Action::CloseSocket { code: CLOSE_SUSPENDED, .. }));
+    ///     .any(|a| matches!(a, Action::Socket(SocketAction::Close { code: CLOSE_SUSPENDED, .. })));
     /// assert!(closed);
     /// // No backoff delay: the retry is due now.
     /// assert_eq!((machine.state(), machine.poll_timeout()), (State::Reconnecting, Some(60_000)));
@@ -89,11 +89,11 @@ impl<M> Machine<M> {
         match state {
             State::Connecting | State::Open if replace => {
                 let reason = String::from("wsguard: suspended");
-                self.actions.push_back(Action::CloseSocket {
+                self.actions.push_back(Action::Socket(SocketAction::Close {
                     socket: id,
                     code: CLOSE_SUSPENDED,
                     reason: reason.clone(),
-                });
+                }));
                 self.end_socket(CLOSE_SUSPENDED, reason, false, CloseCause::Suspended);
             }
             State::Open if heartbeat && !(live.checking && live.heartbeat_sent_at.is_some()) => {

@@ -2,7 +2,7 @@
 
 use alloc::string::String;
 
-use super::actions::Action;
+use super::actions::{Action, SocketAction};
 use super::suspend::LATE_TIMER_MS;
 use super::timers::Timer;
 use super::Machine;
@@ -70,11 +70,11 @@ impl<M> Machine<M> {
                 self.end_socket(code, reason, false, CloseCause::UserClose);
             }
             (Timer::ErrorGrace, Some(socket)) => {
-                self.actions.push_back(Action::CloseSocket {
+                self.actions.push_back(Action::Socket(SocketAction::Close {
                     socket,
                     code: 1000,
                     reason: String::new(),
-                });
+                }));
                 self.end_socket(
                     CODE_ABNORMAL,
                     String::new(),
@@ -105,7 +105,8 @@ impl<M> Machine<M> {
         if live.heartbeat_sent_at.is_none() {
             live.heartbeat_sent_at = Some(now);
             let timeout = heartbeat.timeout_ms;
-            self.actions.push_back(Action::SendHeartbeat { socket });
+            self.actions
+                .push_back(Action::Socket(SocketAction::SendHeartbeat { socket }));
             self.arm(Timer::HeartbeatDead, timeout);
         }
         // An answer at `t` re-arms the idle timer for `t + interval`, which may come before

@@ -1,54 +1,12 @@
-//! What a session hands its driver: [`SessionAction`]s to carry out at once, and
-//! [`SessionEvent`]s to deliver to the user.
+//! What a session hands its driver besides the [`SocketAction`](crate::core::machine::SocketAction)s
+//! to carry out at once: [`SessionEvent`]s to deliver to the user.
 
 use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::core::diagnosis::Diagnosis;
 use crate::core::machine::State;
-use crate::core::socket_id::SocketId;
 use crate::core::time::Millis;
-
-/// What the driver must do now, in order.
-///
-/// ```
-/// use wsguard::core::machine::SocketId;
-/// use wsguard::core::session::SessionAction;
-/// let action = SessionAction::<u32>::Open { socket: SocketId::from_number(1) };
-/// if let SessionAction::Open { socket } = action {
-///     // resolve the attempt's URL, then open a socket tagged `socket`
-/// }
-/// ```
-#[derive(Debug, PartialEq, Eq)]
-pub enum SessionAction<M> {
-    /// Open a socket for this attempt (resolving its URL first), then report it with
-    /// [`Session::socket_opened`](super::Session::socket_opened), or [`Session::open_failed`](super::Session::open_failed) if it cannot be created.
-    Open {
-        /// The id to tag its reports with.
-        socket: SocketId,
-    },
-    /// Ask the socket to close with this code and reason.
-    Close {
-        /// The socket.
-        socket: SocketId,
-        /// 1000 or 3000–4999.
-        code: u16,
-        /// At most 123 bytes.
-        reason: String,
-    },
-    /// Send a message on the open socket.
-    Send {
-        /// The socket.
-        socket: SocketId,
-        /// The message.
-        message: M,
-    },
-    /// Send the heartbeat message (`heartbeat.message` of the options).
-    SendHeartbeat {
-        /// The socket.
-        socket: SocketId,
-    },
-}
 
 /// What to deliver to the user, in order.
 ///

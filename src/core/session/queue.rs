@@ -1,9 +1,9 @@
-//! The two queues a driver drains: the machine's output turned into [`SessionAction`]s, and
+//! The two queues a driver drains: the machine's [`SocketAction`]s, passed on, and
 //! the session's events completed one at a time as [`SessionEvent`]s.
 
-use super::output::{SessionAction, SessionEvent};
+use super::output::SessionEvent;
 use super::{ClosedAttempt, Pending, Session};
-use crate::core::machine::{Action, Event, State};
+use crate::core::machine::{Action, Event, SocketAction, State};
 
 impl<M> Session<M> {
     /// The next thing to do to sockets; events move to the event queue on the way.
@@ -16,27 +16,10 @@ impl<M> Session<M> {
     ///     // carry it out
     /// }
     /// ```
-    pub fn poll_action(&mut self) -> Option<SessionAction<M>> {
+    pub fn poll_action(&mut self) -> Option<SocketAction<M>> {
         loop {
             match self.machine.poll_action()? {
-                Action::OpenSocket { socket, .. } => return Some(SessionAction::Open { socket }),
-                Action::CloseSocket {
-                    socket,
-                    code,
-                    reason,
-                } => {
-                    return Some(SessionAction::Close {
-                        socket,
-                        code,
-                        reason,
-                    })
-                }
-                Action::Send { socket, message } => {
-                    return Some(SessionAction::Send { socket, message })
-                }
-                Action::SendHeartbeat { socket } => {
-                    return Some(SessionAction::SendHeartbeat { socket })
-                }
+                Action::Socket(action) => return Some(action),
                 // The attempt's facts are taken now: a listener of an earlier event may start
                 // the next attempt before this close is delivered.
                 Action::Emit(Event::Close(info)) => {
