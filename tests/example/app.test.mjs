@@ -2,40 +2,15 @@
 // --target web`) in Chromium against the lab servers: it opens and shows the state, sends what
 // is typed and shows the echo, and shows the diagnosis of a refused handshake.
 import assert from "node:assert/strict";
-import { createReadStream, existsSync, statSync } from "node:fs";
-import http from "node:http";
-import { extname, join, normalize, sep } from "node:path";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { launchChromium } from "../e2e/support/browser.mjs";
+import { serveStatic } from "../e2e/support/fixture-apps.mjs";
 import { startLab } from "../servers/lab.mjs";
 
-const appDir = fileURLToPath(new URL("../../examples/app/", import.meta.url));
-const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".wasm": "application/wasm" };
-
-/** Serves examples/app/ (index.html and pkg/) on 127.0.0.1, port 0. */
-async function serveApp() {
-  const server = http.createServer((req, res) => {
-    const path = new URL(req.url, "http://127.0.0.1").pathname;
-    const file = normalize(join(appDir, path === "/" ? "index.html" : decodeURIComponent(path)));
-    try {
-      if (!file.startsWith(appDir) || !statSync(file).isFile()) throw new Error("not a file");
-    } catch {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" });
-    createReadStream(file).pipe(res);
-  });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    origin: `http://127.0.0.1:${server.address().port}`,
-    stop: () => {
-      server.closeAllConnections();
-      return new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
+const appDir = fileURLToPath(new URL("../../examples/app", import.meta.url));
 
 let lab, app, browser;
 before(async () => {
@@ -44,7 +19,7 @@ before(async () => {
     "examples/app/pkg is missing: run wasm-pack build examples/app --dev --target web",
   );
   lab = await startLab();
-  app = await serveApp();
+  app = await serveStatic(appDir); // index.html and pkg/
   browser = await launchChromium();
 });
 after(async () => {

@@ -1,5 +1,6 @@
 // Helpers for the tests that install the packed npm package into apps under tests/fixtures/ and
-// run them (fixtures.test.mjs, frameworks.test.mjs): running a command, packing the tarball,
+// run them (fixtures.test.mjs, frameworks.test.mjs; the Rust example's tests/example/ serves with it
+// too): running a command, packing the tarball,
 // installing it into a fixture, and serving a directory over HTTP on 127.0.0.1.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
