@@ -267,7 +267,7 @@ function closeFields(event) {
 }
 
 /** The Diagnosis object, from the fields the Rust session reports in this order. */
-export const diagnosisObject = (kind, summary, advice, code, reason, wasClean, wasOpen, openForMs, idleForMs, pageSecure, url, attempt, probe, willRetry, retryInMs) => ({
+export const diagnosisObject = (kind, summary, advice, code, reason, wasClean, wasOpen, openForMs, idleForMs, pageSecure, url, attempt, probe, probeStatus, willRetry, retryInMs) => ({
   kind,
   summary: jsSpelling(summary),
   advice: jsSpelling(advice),
@@ -281,6 +281,7 @@ export const diagnosisObject = (kind, summary, advice, code, reason, wasClean, w
   url,
   attempt,
   probe,
+  probeStatus: probeStatus ?? null,
   willRetry,
   retryInMs: retryInMs ?? null,
 });
@@ -333,8 +334,8 @@ class EventSlot {
     this.event = ["diagnosis", diagnosisObject(...fields), this.warning];
     this.warning = "";
   }
-  probe(origin) {
-    this.event = ["probe", origin];
+  probe(url, sameOrigin) {
+    this.event = ["probe", url, sameOrigin];
   }
 }
 
@@ -898,7 +899,7 @@ export class Driver {
         if (session === null || this.#freeing || !session.event(this.#slot, online)) break;
         const event = this.#slot.event;
         this.#slot.event = null;
-        if (event[0] === "probe") this.#startProbe(event[1]);
+        if (event[0] === "probe") this.#startProbe(event[1], event[2]);
         else this.#host.event(this.#complete(event));
       }
     } finally {
@@ -921,10 +922,14 @@ export class Driver {
   }
 
   /**
-   * One request to `origin` without credentials, cookies, referrer, path or query. Whatever
-   * fetch does (throws, never answers, calls back), the diagnosis comes within 3 s.
+   * The probe the session asked for (see the core's `ProbeRequest`): on the page's own origin
+   * (`sameOrigin`), a plain GET of the socket's own URL with the page's cookies, whose status,
+   * `Server` header and first 512 characters of body go back to the session; elsewhere, one
+   * `no-cors` request to `https://host:port/` without credentials, cookies, referrer, path or
+   * query, which only resolves or rejects. Whatever fetch does (throws, never answers, calls
+   * back), the diagnosis comes within 3 s.
    */
-  #startProbe(origin) {
+  #startProbe(url, sameOrigin) {
     let controller = null;
     try {
       controller = new AbortController();
@@ -936,7 +941,7 @@ export class Driver {
     };
     let finished = false;
     let clearDeadline = null;
-    const finish = (reached, skipped) => {
+    const finish = (report) => {
       if (finished) return;
       finished = true;
       clearDeadline?.();
@@ -945,12 +950,13 @@ export class Driver {
       if (session === null || this.#freeing) return;
       this.#depth++;
       try {
-        session.probed(origin, reached, skipped);
+        report(session);
         this.#deliver();
       } finally {
         this.#leave();
       }
     };
+    const settled = (reached, skipped) => finish((session) => session.probed(url, reached, skipped));
     const abandon = () => {
       finished = true;
       clearDeadline?.();
@@ -958,24 +964,27 @@ export class Driver {
     };
     clearDeadline = timer(PROBE_TIMEOUT_MS, () => {
       abort();
-      finish(false, false);
+      settled(false, false);
     });
     this.#probe?.();
     this.#probe = abandon;
+    const init = sameOrigin
+      ? { cache: "no-store", credentials: "same-origin", redirect: "manual" }
+      : { mode: "no-cors", cache: "no-store", credentials: "omit", referrerPolicy: "no-referrer" };
+    init.signal = controller?.signal;
     try {
-      const request = fetch(origin, {
-        mode: "no-cors",
-        cache: "no-store",
-        credentials: "omit",
-        referrerPolicy: "no-referrer",
-        signal: controller?.signal,
-      });
-      Promise.resolve(request).then(
-        () => finish(true, false),
-        () => finish(false, false),
-      );
+      Promise.resolve(fetch(url, init))
+        .then(async (response) => {
+          if (!sameOrigin) return settled(true, false);
+          const status = Number(response?.status) || 0;
+          const server = String(response?.headers?.get("server") ?? "");
+          // HAProxy names itself only in its error pages' text.
+          const body = status >= 500 ? await response.text().then((text) => String(text).slice(0, 512), () => "") : "";
+          finish((session) => session.probeAnswered(url, status, server, body));
+        })
+        .catch(() => settled(false, false));
     } catch {
-      finish(false, true);
+      settled(false, true);
     }
   }
 }

@@ -55,7 +55,7 @@ export interface WsGuardOptions {
 export type DiagnosisKind =
   | "mixed-content" | "certificate" | "handshake-rejected" | "unreachable" | "timeout"
   | "connection-lost" | "idle-timeout" | "server-closed" | "protocol-error" | "offline" | "normal"
-  | "suspended";
+  | "suspended" | "restarting";
 
 /** What wsguard concluded about one failed attempt, lost connection or close. */
 export interface Diagnosis {
@@ -74,7 +74,10 @@ export interface Diagnosis {
   /** The socket's URL without query string or user info. */
   url: string;
   attempt: number;
-  probe: "tls-ok" | "tls-failed" | "skipped";
+  /** The probe after a failed handshake: `answered` for a socket on the page's own origin whose URL answered a plain request (status in `probeStatus`). */
+  probe: "tls-ok" | "answered" | "tls-failed" | "skipped";
+  /** The HTTP status of the same-origin probe (`probe: "answered"`; 0 for a redirect), else null. */
+  probeStatus: number | null;
   willRetry: boolean;
   retryInMs: number | null;
 }

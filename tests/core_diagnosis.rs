@@ -4,7 +4,7 @@
 
 use wsguard::core::diagnosis::{
     classify, classify_close, matches_common_idle_limit, matches_previous_idle, probe_url,
-    should_probe, ClassifyInput, Diagnosis, Facts, Kind, Probe, ProbePlan, Streak,
+    should_probe, ClassifyInput, Diagnosis, Facts, Kind, Probe, ProbePlan, ProbeRequest, Streak,
 };
 use wsguard::core::machine::{CloseCause, CloseInfo, Millis};
 
@@ -108,8 +108,6 @@ impl Case {
         let close = self.close_info();
         let url = if self.wss { SECRET_WSS } else { SECRET_WS };
         let facts = Facts {
-            close: &close,
-            url,
             wss: self.wss,
             page_secure: self.page_secure,
             mixed_content: self.mixed_content,
@@ -117,7 +115,7 @@ impl Case {
             probe: self.probe,
             heartbeat: self.heartbeat,
             previous_idle_ms: self.previous_idle_ms,
-            open_error: None,
+            ..Facts::new(&close, url)
         };
         classify(&facts)
     }
@@ -366,11 +364,23 @@ fn idle_timeout_summary_and_advice() {
         "{}",
         repeated.summary
     );
-    for d in [at_limit, repeated] {
-        assert!(d
-            .advice
-            .contains("`heartbeat: { interval_ms: 25000, message: \"ping\", timeout_ms: 10000 }`"));
-        assert!(d.advice.contains("proxy_read_timeout"));
+    // The suggested interval is half the measured silence, in whole seconds (at least 1 s),
+    // and the server must answer it.
+    let suggested = [
+        (
+            &at_limit,
+            "`heartbeat: { interval_ms: 30000, message: \"ping\", timeout_ms: 10000 }`",
+        ),
+        (
+            &repeated,
+            "`heartbeat: { interval_ms: 1000, message: \"ping\", timeout_ms: 1000 }`",
+        ),
+    ];
+    for (d, heartbeat) in suggested {
+        assert!(d.advice.contains(heartbeat), "{}", d.advice);
+        assert!(d.advice.contains("must answer"), "{}", d.advice);
+        assert!(d.advice.contains("proxy_read_timeout"), "{}", d.advice);
+        assert!(d.advice.contains("timeout tunnel"), "{}", d.advice);
     }
 }
 
@@ -638,13 +648,21 @@ fn streak_ignores_normal_closes_and_server_1000() {
     assert!(!user.is_failure() && !bye.is_failure());
     assert!(!streak.observe(&user, true));
     assert!(!streak.observe(&bye, true));
+    // A restart close (1001) begins a restart, not warned about; a server error (1011) is.
     let going_away = Case {
         code: 1001,
         ..SERVER
     }
     .diagnose();
-    assert!(going_away.is_failure());
-    assert!(streak.observe(&going_away, true));
+    assert!(going_away.is_failure() && going_away.is_restart_close());
+    assert!(!streak.observe(&going_away, true));
+    streak.opened();
+    let server_error = Case {
+        code: 1011,
+        ..SERVER
+    }
+    .diagnose();
+    assert!(streak.observe(&server_error, true));
     // The application's own close or reconnect starts afresh.
     assert!(streak.observe(&failure(), true));
     assert!(!streak.observe(&failure(), true));
@@ -658,14 +676,18 @@ fn streak_probes_once_and_reuses_the_result() {
     let facts = probe_facts(&close, "wss://user:pw@api.example:8443/ws?token=s3cret");
     let mut streak = Streak::new();
     let plan = streak.plan_probe(&facts, true);
-    assert_eq!(plan, ProbePlan::Run("https://api.example:8443/".into()));
+    let request = ProbeRequest {
+        url: "https://api.example:8443/".into(),
+        same_origin: false,
+    };
+    assert_eq!(plan, ProbePlan::Run(request));
     assert!(streak.probed());
     // Pending: no second probe.
     assert_eq!(streak.plan_probe(&facts, true), ProbePlan::Skip);
-    streak.record_probe("https://api.example:8443/", Probe::TlsOk);
+    streak.record_probe("https://api.example:8443/", Probe::TlsOk, None);
     assert_eq!(
         streak.plan_probe(&facts, true),
-        ProbePlan::Reuse(Probe::TlsOk)
+        ProbePlan::Reuse(Probe::TlsOk, None)
     );
     // Another host in the same streak: no probe.
     let other = probe_facts(&close, "wss://other.example/ws");

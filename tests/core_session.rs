@@ -97,7 +97,14 @@ fn label(event: &SessionEvent<Msg>) -> String {
         SessionEvent::Diagnosis { diagnosis, .. } => {
             format!("diagnosis {}", diagnosis.kind.as_str())
         }
-        SessionEvent::Probe { origin } => format!("probe {origin}"),
+        SessionEvent::Probe {
+            url,
+            same_origin: false,
+        } => format!("probe {url}"),
+        SessionEvent::Probe {
+            url,
+            same_origin: true,
+        } => format!("probe same-origin {url}"),
     }
 }
 
@@ -307,7 +314,7 @@ fn open_failed_reports_the_thrown_value_first_and_quotes_its_message() {
 }
 
 #[test]
-fn open_failed_as_mixed_content_on_an_https_page_is_mixed_content() {
+fn open_failed_as_mixed_content_on_an_https_page_is_mixed_content_and_final() {
     let mut s = session(Options::default(), true, WS_URL);
     let socket = start_attempt(&mut s, 0);
     s.open_failed(
@@ -323,10 +330,9 @@ fn open_failed_as_mixed_content_on_an_https_page_is_mixed_content() {
         labels(&evs),
         [
             "error Some(5)",
-            "statechange connecting->reconnecting",
+            "statechange connecting->closed",
             "close 1006",
             "diagnosis mixed-content",
-            "reconnecting 1",
         ]
     );
     let (d, warn) = diagnosis(&evs);

@@ -80,6 +80,7 @@ fn a_diagnosis_has_the_fields_of_the_js_diagnosis_and_round_trips() {
             "openForMs",
             "pageSecure",
             "probe",
+            "probeStatus",
             "reason",
             "retryInMs",
             "summary",

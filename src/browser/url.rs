@@ -14,7 +14,7 @@ use core::cell::RefCell;
 use js_sys::Function;
 use wasm_bindgen::JsCast;
 
-use crate::core::url::{redact, resolve, Insecure, Page, UrlError, UrlParser};
+use crate::core::url::{resolve, upgrade_warning, Insecure, Page, Resolved, UrlError, UrlParser};
 
 /// Where each attempt's URL comes from.
 ///
@@ -108,26 +108,27 @@ pub fn resolve_on_page(input: &str, insecure: Insecure, log: bool) -> Result<Str
 }
 
 /// [`resolve_on_page`] on the page at `href` (its `location.href`, `None` outside a page), for
-/// a caller that reads the page's address itself.
+/// a caller that reads the page's address itself; the result says whether the URL was
+/// upgraded from `ws:`.
 ///
 /// ```no_run
 /// use wsguard::core::url::Insecure;
-/// let url = wsguard::browser::url::resolve_at("/ws", Some("https://app.example/"), Insecure::Upgrade, true);
-/// assert_eq!(url.unwrap(), "wss://app.example/ws");
+/// let resolved = wsguard::browser::url::resolve_at("/ws", Some("https://app.example/"), Insecure::Upgrade, true);
+/// assert_eq!(resolved.unwrap().url, "wss://app.example/ws");
 /// ```
 pub fn resolve_at(
     input: &str,
     href: Option<&str>,
     insecure: Insecure,
     log: bool,
-) -> Result<String, UrlError> {
+) -> Result<Resolved, UrlError> {
     let page = href.map(page_at);
     let resolved = resolve(input, page.as_ref(), insecure, &BrowserParser)?;
     match &resolved.upgraded_from {
         Some(from) if log => warn_upgrade_once(from, &resolved.url),
         _ => {}
     }
-    Ok(resolved.url)
+    Ok(resolved)
 }
 
 /// Whether the page at `href` (its `location.href`, `None` outside a page) was loaded over
@@ -174,15 +175,7 @@ fn warn_upgrade_once(from: &str, to: &str) {
         !seen
     };
     if first_time {
-        let message = [
-            "wsguard: upgraded ",
-            &redact(from),
-            " to ",
-            &redact(to),
-            " because this page was loaded over HTTPS, where browsers block ws:// as mixed content. \
-             Use a wss:// URL, or the option insecure: \"allow\" to keep ws:// for a localhost back end.",
-        ]
-        .concat();
+        let message = upgrade_warning(from, to);
         super::js::warn(&message.into(), None);
     }
 }

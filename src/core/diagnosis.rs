@@ -12,9 +12,16 @@
 //! - **the network**: `navigator.onLine`;
 //! - **timing**: a handshake that lasted as long as the browser's own limit, a connection
 //!   that dropped after a silence matching a common proxy idle limit or the previous drop;
-//! - **one probe**: after a `wss://` handshake failure, a `no-cors` `fetch` of
+//! - **what wsguard did to the URL**: a `ws:` URL it upgraded to `wss:` on an HTTPS page;
+//! - **the page's own origin**: a `wss:` socket there shares the TLS setup the page loaded
+//!   over, so its certificate is not the cause;
+//! - **the failure streak**: one that began with the server's own close for a restart (1001,
+//!   1012, 1013) is a restart in progress for [`RESTART_GRACE_MS`];
+//! - **one probe** after a handshake failure (see [`should_probe`] and [`probe_request`]): on
+//!   the page's own origin, a plain request to the socket's own URL whose HTTP status (and the
+//!   software that gave it) the page may read ([`Answer`]); elsewhere, a `no-cors` `fetch` of
 //!   `https://host:port/` tells "TLS works, so the upgrade was refused" from "TLS failed or
-//!   nothing answers" (see [`should_probe`] and [`probe_url`]).
+//!   nothing answers".
 //!
 //! This module is pure: the browser driver gathers the [`Facts`], runs the probe when
 //! [`should_probe`] says so, calls [`classify`], and lets a [`Streak`] decide what reaches
@@ -22,18 +29,23 @@
 //!
 //! | facts (first rule that matches wins) | [`Kind`] |
 //! |---|---|
-//! | mixed-content `SecurityError`, or `insecure: "error"` refused the URL | `mixed-content` |
 //! | the application's `close()` or `reconnect()` | `normal` |
 //! | lost to a suspension ([`CloseCause::Suspended`](crate::core::close::CloseCause::Suspended)) | `suspended` |
+//! | mixed-content `SecurityError`, or `insecure: "error"` refused the URL | `mixed-content` |
 //! | a close frame (`wasClean`) | `server-closed` |
 //! | the constructor threw for another reason | `unreachable` |
 //! | `navigator.onLine` false, or the machine saw `offline` | `offline` |
 //! | our connect timeout, or a never-opened socket that lasted the browser's own handshake limit | `timeout` |
 //! | our heartbeat got no answer | `connection-lost` |
 //! | never opened, `ws:` on an HTTPS page, an `error` and no `close` (WebKit's mixed-content block) | `mixed-content` |
+//! | never opened, a URL wsguard upgraded from `ws:` on another origin, TLS failed (1015) or probe not `tls-ok` | `mixed-content` |
+//! | never opened, close code 1015 (Firefox's failed TLS handshake) | `certificate` |
+//! | never opened within [`RESTART_GRACE_MS`] of the server's restart close, no 4xx answer | `restarting` |
+//! | never opened, the same-origin probe answered (status → wording: 502–504, 404, 401/403, 400/426) | `handshake-rejected` |
+//! | never opened, on the page's own origin, no answer | `unreachable` |
+//! | never opened, `ws:` | `unreachable` |
 //! | never opened, `wss:`, probe resolved | `handshake-rejected` |
 //! | never opened, `wss:`, probe rejected or not made | `certificate` |
-//! | never opened, `ws:` | `unreachable` |
 //! | opened, then `error` and close | `protocol-error` |
 //! | opened, dropped after a silence matching a common idle limit or the previous drop, no heartbeat | `idle-timeout` |
 //! | opened, dropped | `connection-lost` |
@@ -54,6 +66,7 @@
 //! assert_eq!(diagnosis.url, "wss://api.example/ws");
 //! ```
 
+mod answer;
 mod classify;
 mod facts;
 mod idle;
@@ -63,13 +76,19 @@ mod probe;
 mod report;
 mod streak;
 mod text;
+mod text_handshake;
 
+pub use answer::{Answer, Software};
 pub use classify::classify;
 pub use facts::{is_wss, Facts, Probe};
 pub use idle::{matches_common_idle_limit, matches_previous_idle, IdleLimit, COMMON_IDLE_LIMITS};
 pub use input::{classify_close, ClassifyInput};
 pub use kind::Kind;
-pub use probe::{probe_url, reached_browser_handshake_limit, should_probe};
+pub use probe::{
+    probe_request, probe_url, reached_browser_handshake_limit, same_origin, should_probe,
+    ProbeRequest,
+};
 pub use report::Diagnosis;
 pub use streak::{ProbePlan, Streak};
 pub use text::close_code_meaning;
+pub use text_handshake::RESTART_GRACE_MS;

@@ -126,6 +126,9 @@ struct Socket {
     /// When the heartbeat message was sent, while no inbound message has answered it.
     heartbeat_sent_at: Option<Millis>,
     errored: bool,
+    /// Whether the browser will block this socket's URL on every attempt (a fixed `ws:` URL
+    /// on an HTTPS page): if it fails to open, there is no retry.
+    blocked_for_good: bool,
     /// When the page resumed from a suspension this socket lived through and the heartbeat
     /// went out to check it, until an inbound message shows that it survived (`suspend.rs`).
     resumed_at: Option<Millis>,
@@ -225,6 +228,19 @@ impl<M> Machine<M> {
     /// ```
     pub fn socket(&self) -> Option<SocketId> {
         self.socket.as_ref().map(|s| s.id)
+    }
+
+    /// The latest time it was told of (its clock).
+    ///
+    /// ```
+    /// use wsguard::core::machine::Machine;
+    /// use wsguard::core::options::Options;
+    /// let mut machine: Machine<()> = Machine::new(Options::default(), 1);
+    /// machine.handle_start(250);
+    /// assert_eq!(machine.now(), 250);
+    /// ```
+    pub fn now(&self) -> Millis {
+        self.now
     }
 
     /// Retries made since the last fresh start (start, `reconnect()`, back online, page
@@ -342,6 +358,7 @@ impl<M> Machine<M> {
             last_inbound: self.now,
             heartbeat_sent_at: None,
             errored: false,
+            blocked_for_good: false,
             resumed_at: None,
             checking: false,
         });

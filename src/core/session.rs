@@ -34,7 +34,7 @@ use alloc::vec::Vec;
 
 use super::buffer::SendError;
 use super::close::{CloseError, CloseInfo};
-use super::diagnosis::{Probe, Streak};
+use super::diagnosis::{is_wss, same_origin, Answer, Probe, Streak};
 use super::machine::{Event, Machine, State};
 use super::options::Options;
 use super::socket_id::SocketId;
@@ -52,8 +52,14 @@ pub use output::SessionEvent;
 struct ClosedAttempt {
     info: CloseInfo,
     url: String,
+    /// Whether wsguard rewrote `url` from `ws:` to `wss:`.
+    upgraded: bool,
+    /// Whether `url` is on the page's own origin.
+    same_origin: bool,
     mixed_content: bool,
     open_error: Option<String>,
+    /// When the socket ended.
+    ended_at: Millis,
 }
 
 /// An event waiting to be completed and delivered.
@@ -69,8 +75,8 @@ enum Pending<M> {
     Unsent(Vec<M>),
     /// A socket's diagnosis, after its close event.
     Diagnose(ClosedAttempt),
-    /// A socket's diagnosis, with the probe's result it waited for.
-    Probed(ClosedAttempt, Probe),
+    /// A socket's diagnosis, with the probe's result (and answer) it waited for.
+    Probed(ClosedAttempt, Probe, Option<Answer>),
 }
 
 /// A client's logic: the machine, the event queue and the diagnosis.
@@ -90,13 +96,19 @@ pub struct Session<M> {
     unsent: Option<Vec<M>>,
     streak: Streak,
     page_secure: bool,
+    /// The page's own address (`location.href`), when the driver told it.
+    page: Option<String>,
     /// The URL of the current or last attempt.
     url: String,
+    /// Whether the URL was given once (not by a URL function, which may change it).
+    fixed_url: bool,
+    /// Whether wsguard rewrote the current URL from `ws:` to `wss:`.
+    upgraded: bool,
     /// Whether the last attempt failed to open as mixed content.
     mixed_content: bool,
     /// Why the last attempt failed before a socket existed, if it did.
     open_error: Option<String>,
-    /// The diagnoses waiting for a probe, with the probe's origin, oldest first.
+    /// The diagnoses waiting for a probe, with the probe's URL, oldest first.
     probing: Vec<(String, ClosedAttempt)>,
     /// The last inbound time reported to the machine.
     inbound: Option<Millis>,
@@ -119,7 +131,10 @@ impl<M> Session<M> {
             unsent: None,
             streak: Streak::new(),
             page_secure,
+            page: None,
+            fixed_url: !url.is_empty(),
             url,
+            upgraded: false,
             mixed_content: false,
             open_error: None,
             probing: Vec::new(),
@@ -191,6 +206,31 @@ impl<M> Session<M> {
         self.url = url;
     }
 
+    /// The page's own address (`location.href`): a socket on its origin is probed with a
+    /// plain request to the socket's own URL, and is never blamed on a certificate the page
+    /// itself loaded over.
+    ///
+    /// ```
+    /// # let mut session: wsguard::core::session::Session<u32> =
+    /// #     wsguard::core::session::Session::new(Default::default(), 1, true, "wss://h/ws".into());
+    /// session.set_page("https://h/app");
+    /// ```
+    pub fn set_page(&mut self, href: &str) {
+        self.page = Some(href.into());
+    }
+
+    /// Whether wsguard rewrote the current URL from `ws:` to `wss:` (`insecure: "upgrade"` on
+    /// an HTTPS page), as [`Resolved::upgraded_from`](crate::core::url::Resolved) tells.
+    ///
+    /// ```
+    /// # let mut session: wsguard::core::session::Session<u32> =
+    /// #     wsguard::core::session::Session::new(Default::default(), 1, true, "wss://h:8080/ws".into());
+    /// session.set_upgraded(true);
+    /// ```
+    pub fn set_upgraded(&mut self, upgraded: bool) {
+        self.upgraded = upgraded;
+    }
+
     /// The socket for `socket` was created: the previous attempt's failure facts are cleared.
     ///
     /// ```
@@ -205,6 +245,10 @@ impl<M> Session<M> {
             self.mixed_content = false;
             self.open_error = None;
             self.inbound = None;
+            // WebKit blocks a `ws:` socket on an HTTPS page with an `error` and no `close`.
+            if self.fixed_url && self.page_secure && !is_wss(&self.url) {
+                self.machine.handle_blocked_for_good(socket);
+            }
         }
     }
 
@@ -282,6 +326,9 @@ impl<M> Session<M> {
         self.mixed_content = mixed_content;
         self.open_error = Some(message);
         self.events.push_back(Pending::Error(thrown));
+        if mixed_content && self.fixed_url {
+            self.machine.handle_blocked_for_good(socket);
+        }
         self.machine.handle_open_failed(now, socket);
     }
 
@@ -412,6 +459,13 @@ impl<M> Session<M> {
     /// ```
     pub fn deadline(&self) -> Option<Millis> {
         self.machine.poll_timeout()
+    }
+
+    /// Whether the current URL is on the page's own origin.
+    fn same_origin(&self) -> bool {
+        self.page
+            .as_deref()
+            .is_some_and(|page| same_origin(page, &self.url))
     }
 
     /// Whether the client was closed for good (`close()`), perhaps by a listener of an event

@@ -26,6 +26,7 @@ extern "C" {
         url: &str,
         attempt: u32,
         probe: &str,
+        probe_status: Option<u16>,
         will_retry: bool,
         retry_in_ms: Option<f64>,
     ) -> Result<JsValue, JsValue>;
@@ -47,6 +48,7 @@ pub fn send_diagnosis(sink: &DiagnosisSink, diagnosis: &Diagnosis) -> Result<JsV
         &diagnosis.url,
         diagnosis.attempt,
         diagnosis.probe.as_str(),
+        diagnosis.probe_status,
         diagnosis.will_retry,
         diagnosis.retry_in_ms.map(|ms| ms as f64),
     )

@@ -69,5 +69,6 @@ pub fn resolve_url(
         })?,
     };
     wsguard::browser::url::resolve_at(input, page.as_deref(), insecure, true)
+        .map(|resolved| resolved.url)
         .map_err(|error| errors::type_error(&error.message()))
 }

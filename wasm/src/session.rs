@@ -42,7 +42,7 @@ extern "C" {
 
     /// Records one event: `opened()`, `error(id)`, `closed(code, reason, wasClean, unsent)`,
     /// `statechange(from, to)`, `reconnecting(attempt, delayMs)`, `diagnosis(…fields)` (after
-    /// `warn(text)` when it is to be logged), `probe(origin)`.
+    /// `warn(text)` when it is to be logged), `probe(url, sameOrigin)`.
     pub type EventSink;
 
     #[wasm_bindgen(method)]
@@ -64,7 +64,7 @@ extern "C" {
     fn warn(this: &EventSink, text: &str);
 
     #[wasm_bindgen(method)]
-    fn probe(this: &EventSink, origin: &str);
+    fn probe(this: &EventSink, url: &str, same_origin: bool);
 }
 
 /// One client's logic.
@@ -148,17 +148,25 @@ impl Session {
             log,
         }
         .into_options()?;
-        let url = if let Some(input) = url.as_string() {
-            resolve_at(&input, page.as_deref(), options.insecure, options.log)
-                .map_err(|error| url_error(&error))?
-        } else {
-            String::new()
+        let resolved = match url.as_string() {
+            Some(input) => Some(
+                resolve_at(&input, page.as_deref(), options.insecure, options.log)
+                    .map_err(|error| url_error(&error))?,
+            ),
+            None => None,
         };
         let seed = (u64::from(seed_high) << 32) | u64::from(seed_low);
         let page_secure = is_secure_at(page.as_deref());
-        Ok(Self {
-            logic: Logic::new(options, seed, page_secure, url),
-        })
+        let (url, upgraded) = match resolved {
+            Some(resolved) => (resolved.url, resolved.upgraded_from.is_some()),
+            None => (String::new(), false),
+        };
+        let mut logic = Logic::new(options, seed, page_secure, url);
+        logic.set_upgraded(upgraded);
+        if let Some(href) = &page {
+            logic.set_page(href);
+        }
+        Ok(Self { logic })
     }
 
     /// The page became visible, resumed after a suspension of about `paused_ms` (0: it was
@@ -176,10 +184,11 @@ impl Session {
     /// remembered as the attempt's URL); throws a `TypeError` or `SecurityError` for an unusable one.
     pub fn resolve(&mut self, input: &str, page: Option<String>) -> Result<String, JsValue> {
         let options = self.logic.machine().options();
-        let url = resolve_at(input, page.as_deref(), options.insecure, options.log)
+        let resolved = resolve_at(input, page.as_deref(), options.insecure, options.log)
             .map_err(|error| url_error(&error))?;
-        self.logic.set_url(url.clone());
-        Ok(url)
+        self.logic.set_url(resolved.url.clone());
+        self.logic.set_upgraded(resolved.upgraded_from.is_some());
+        Ok(resolved.url)
     }
 
     /// The socket for `socket` was created.
@@ -273,7 +282,14 @@ impl Session {
         self.logic.network(millis(now), online);
     }
 
-    /// The HTTPS probe answered: `reached` when the request resolved, `skipped` when no
+    /// The same-origin probe of `url` got an HTTP answer: its status, its `Server` header
+    /// (empty when absent) and the start of its body (empty when not read).
+    #[wasm_bindgen(js_name = probeAnswered)]
+    pub fn probe_answered(&mut self, url: &str, status: u16, server: &str, body: &str) {
+        self.logic.probe_answered(url, status, server, body);
+    }
+
+    /// The probe answered: `reached` when the request resolved, `skipped` when no
     /// request could be made.
     #[wasm_bindgen(js_name = probed)]
     pub fn probe_finished(&mut self, origin: &str, reached: bool, skipped: bool) {
@@ -335,7 +351,7 @@ impl Session {
                 }
                 let _ = send_diagnosis(sink.unchecked_ref::<DiagnosisSink>(), &diagnosis);
             }
-            SessionEvent::Probe { origin } => sink.probe(&origin),
+            SessionEvent::Probe { url, same_origin } => sink.probe(&url, same_origin),
         }
         true
     }

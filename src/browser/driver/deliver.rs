@@ -42,8 +42,8 @@ impl Driver {
             let next = self.state.borrow_mut().session.poll_event(online);
             let event = match next {
                 None => break,
-                Some(SessionEvent::Probe { origin }) => {
-                    self.start_probe(origin);
+                Some(SessionEvent::Probe { url, .. }) => {
+                    self.start_probe(url);
                     continue;
                 }
                 Some(SessionEvent::Open) => ClientEvent::Open,

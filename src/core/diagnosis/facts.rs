@@ -1,11 +1,14 @@
-//! What the classifier looks at: the [`Facts`] of one close, and the result of the TLS probe
-//! ([`Probe`]) among them.
+//! What the classifier looks at: the [`Facts`] of one close, and the result of the HTTPS
+//! probe ([`Probe`]) among them.
 
+use super::answer::Answer;
 use crate::core::close::CloseInfo;
 use crate::core::time::Millis;
 
-/// The result of the TLS probe: one `fetch("https://host:port/", {mode: "no-cors", cache:
-/// "no-store", credentials: "omit"})` after a `wss://` handshake failure.
+/// The result of the probe made after a handshake failure (see
+/// [`probe_request`](super::probe_request)): for a socket on the page's own origin, a plain
+/// request to the socket's own URL whose status is read; for a `wss:` socket elsewhere, one
+/// `fetch("https://host:port/", {mode: "no-cors", …})` whose status the page may not read.
 ///
 /// ```
 /// use wsguard::core::diagnosis::Probe;
@@ -17,6 +20,9 @@ use crate::core::time::Millis;
 pub enum Probe {
     /// `tls-ok`: the fetch resolved (an opaque response): TLS to that host and port works.
     TlsOk,
+    /// `answered`: the request to the socket's own URL (same origin) got an HTTP answer, whose
+    /// status the diagnosis gives as `probe_status`.
+    Answered,
     /// `tls-failed`: the fetch rejected or timed out: TLS failed, or nothing answered.
     TlsFailed,
     /// `skipped`: no probe was made (not a `wss:` handshake failure, `probe: false`, or
@@ -35,12 +41,13 @@ impl Probe {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::TlsOk => "tls-ok",
+            Self::Answered => "answered",
             Self::TlsFailed => "tls-failed",
             Self::Skipped => "skipped",
         }
     }
 
-    /// The result named `"tls-ok"`, `"tls-failed"` or `"skipped"`, if any.
+    /// The result named `"tls-ok"`, `"answered"`, `"tls-failed"` or `"skipped"`, if any.
     ///
     /// ```
     /// use wsguard::core::diagnosis::Probe;
@@ -50,6 +57,7 @@ impl Probe {
     pub fn parse(name: &str) -> Option<Self> {
         match name {
             "tls-ok" => Some(Self::TlsOk),
+            "answered" => Some(Self::Answered),
             "tls-failed" => Some(Self::TlsFailed),
             "skipped" => Some(Self::Skipped),
             _ => None,
@@ -82,18 +90,30 @@ pub struct Facts<'a> {
     pub wss: bool,
     /// Whether the page was loaded over HTTPS (`location.protocol === "https:"`).
     pub page_secure: bool,
+    /// Whether the socket's URL is on the page's own origin (`wss:` for `https:`, `ws:` for
+    /// `http:`, same host and port): the page itself loaded over that connection setup.
+    pub same_origin: bool,
+    /// Whether wsguard rewrote this URL from `ws:` to `wss:` (`insecure: "upgrade"` on an
+    /// HTTPS page).
+    pub upgraded: bool,
     /// Whether opening failed synchronously with a mixed-content `SecurityError`, or
     /// `insecure: "error"` refused the URL.
     pub mixed_content: bool,
     /// `navigator.onLine` when the close was handled.
     pub online: bool,
-    /// The TLS probe's result, or [`Probe::Skipped`].
+    /// The probe's result, or [`Probe::Skipped`].
     pub probe: Probe,
+    /// The same-origin probe's answer, with [`Probe::Answered`].
+    pub answer: Option<Answer>,
     /// Whether the client runs a heartbeat (`heartbeat` option set).
     pub heartbeat: bool,
     /// How long the previous dropped connection had been silent when it dropped (see
     /// [`Streak::previous_idle_ms`](super::Streak::previous_idle_ms)), for the repeated-idle rule.
     pub previous_idle_ms: Option<Millis>,
+    /// How long ago the server closed the connection that began this failure streak with a
+    /// restart code (1001, 1012, 1013), if it did (see
+    /// [`Streak::since_restart_ms`](super::Streak::since_restart_ms)).
+    pub since_restart_ms: Option<Millis>,
     /// Why opening failed before a socket existed, when the driver knows (the URL function
     /// threw or returned something unusable, or the constructor threw): shown in the summary.
     pub open_error: Option<&'a str>,
@@ -101,8 +121,8 @@ pub struct Facts<'a> {
 
 impl<'a> Facts<'a> {
     /// Facts with only the close and the URL known: `wss` from the URL's scheme, online, no
-    /// probe, no heartbeat, insecure page, no previous drop. Set the rest with struct update
-    /// syntax.
+    /// probe, no heartbeat, insecure page on another origin, URL not rewritten, no previous
+    /// drop, no restart. Set the rest with struct update syntax.
     ///
     /// ```
     /// use wsguard::core::diagnosis::{Facts, Probe};
@@ -123,11 +143,15 @@ impl<'a> Facts<'a> {
             url,
             wss: is_wss(url),
             page_secure: false,
+            same_origin: false,
+            upgraded: false,
             mixed_content: false,
             online: true,
             probe: Probe::Skipped,
+            answer: None,
             heartbeat: false,
             previous_idle_ms: None,
+            since_restart_ms: None,
             open_error: None,
         }
     }
@@ -156,7 +180,12 @@ mod tests {
 
     #[test]
     fn probe_names_parse_back_and_no_probe_is_the_default() {
-        for probe in [Probe::TlsOk, Probe::TlsFailed, Probe::Skipped] {
+        for probe in [
+            Probe::TlsOk,
+            Probe::Answered,
+            Probe::TlsFailed,
+            Probe::Skipped,
+        ] {
             assert_eq!(Probe::parse(probe.as_str()), Some(probe));
         }
         assert_eq!(Probe::default(), Probe::Skipped);

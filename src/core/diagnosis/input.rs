@@ -3,7 +3,7 @@
 use alloc::string::String;
 
 use super::classify::classify;
-use super::facts::{is_wss, Facts, Probe};
+use super::facts::{Facts, Probe};
 use super::report::Diagnosis;
 use crate::core::close::{CloseCause, CloseInfo};
 use crate::core::time::Millis;
@@ -136,16 +136,13 @@ impl ClassifyInput {
 pub fn classify_close(input: &ClassifyInput) -> Diagnosis {
     let close = input.close_info();
     let facts = Facts {
-        close: &close,
-        url: &input.url,
-        wss: is_wss(&input.url),
         page_secure: input.page_secure,
         mixed_content: input.mixed_content,
         online: input.online,
         probe: input.probe,
         heartbeat: input.heartbeat,
         previous_idle_ms: input.previous_idle_ms,
-        open_error: None,
+        ..Facts::new(&close, &input.url)
     };
     classify(&facts)
 }

@@ -48,6 +48,10 @@ pub enum Kind {
     /// the back/forward cache) and the connection did not survive it; nothing is wrong with
     /// the network or the server, and the client reconnects at once.
     Suspended,
+    /// `restarting`: the server closed the connection for a restart (1001, 1012 or 1013) and
+    /// is not back yet: connecting fails the way it does while a server restarts (a proxy's
+    /// 502/503/504, nothing answering). Nothing to fix unless it lasts; wsguard keeps retrying.
+    Restarting,
 }
 
 impl Kind {
@@ -71,6 +75,7 @@ impl Kind {
             Self::Offline => "offline",
             Self::Normal => "normal",
             Self::Suspended => "suspended",
+            Self::Restarting => "restarting",
         }
     }
 
@@ -80,5 +85,5 @@ impl Kind {
     }
 }
 
-// Every kind has a bit of its own only while a `u16` has a bit for each: `Suspended` is the last.
-const _: () = assert!((Kind::Suspended as u32) < u16::BITS);
+// Every kind has a bit of its own only while a `u16` has a bit for each: `Restarting` is the last.
+const _: () = assert!((Kind::Restarting as u32) < u16::BITS);

@@ -1,11 +1,16 @@
-//! The TLS probe: when to run it, and what to fetch.
+//! The probe: when to run it, and what to fetch.
 //!
-//! After a `wss://` handshake failure the browser does not say whether TLS failed (an
-//! untrusted, expired or wrong-name certificate, or nothing listening) or TLS worked and the
-//! upgrade was refused (a 403, a proxy without WebSocket support). One
-//! `fetch("https://host:port/", {mode: "no-cors", cache: "no-store", credentials: "omit"})`
-//! to the same host and port does: an opaque response proves that TLS works; a rejection
-//! means it does not, or that nothing answers.
+//! After a handshake failure the browser does not say why. One request tells more:
+//! - **On the page's own origin** (`wss:` on an `https:` page, `ws:` on an `http:` page, same
+//!   host and port), a plain `GET` of the socket's own URL (path and query kept, the page's
+//!   cookies sent as the handshake sends them, redirects not followed) whose status and
+//!   `Server` header the page may read: 502 from a proxy whose backend is down, 404 for a
+//!   wrong path, 403 for a refused Origin or credentials, 426 from a WebSocket server that got
+//!   no upgrade ([`Answer`](super::Answer)). A rejected request means that nothing answers.
+//! - **Elsewhere**, for `wss:` only, one `fetch("https://host:port/", {mode: "no-cors", cache:
+//!   "no-store", credentials: "omit"})`: an opaque response proves that TLS to that host and
+//!   port works (so the upgrade was refused); a rejection means that TLS failed (an untrusted,
+//!   expired or wrong-name certificate) or that nothing answers.
 
 use alloc::string::String;
 
@@ -38,9 +43,10 @@ pub fn reached_browser_handshake_limit(wss: bool, lifetime_ms: Millis) -> bool {
     lifetime_ms.saturating_add(HANDSHAKE_LIMIT_SLACK_MS) >= limit
 }
 
-/// Whether to run the TLS probe before classifying this close.
+/// Whether to run the probe before classifying this close.
 ///
-/// Only where its answer changes the diagnosis: a `wss:` socket that never opened and that
+/// Only where its answer changes the diagnosis: a `wss:` socket, or one on the page's own
+/// origin ([`Facts::same_origin`]), that never opened and that
 /// the browser closed with 1006 (not our connect timeout, not a constructor failure, not
 /// mixed content), while online, before the browser's own handshake limit, with the `probe`
 /// option on (`enabled`). [`crate::core::diagnosis::Streak::plan_probe`] adds the last
@@ -66,7 +72,7 @@ pub fn reached_browser_handshake_limit(wss: bool, lifetime_ms: Millis) -> bool {
 pub fn should_probe(facts: &Facts<'_>, enabled: bool) -> bool {
     let close = facts.close;
     enabled
-        && facts.wss
+        && (facts.wss || facts.same_origin)
         && !facts.mixed_content
         && facts.online
         && !close.offline
@@ -75,8 +81,111 @@ pub fn should_probe(facts: &Facts<'_>, enabled: bool) -> bool {
         && !close.was_clean
         && close.code == 1006
         && facts.probe == Probe::Skipped
-        && !reached_browser_handshake_limit(true, close.lifetime_ms)
-        && probe_url(facts.url).is_some()
+        && !reached_browser_handshake_limit(facts.wss, close.lifetime_ms)
+        && probe_request(facts).is_some()
+}
+
+/// What the probe fetches, and how (see the module's documentation).
+///
+/// ```
+/// use wsguard::core::diagnosis::ProbeRequest;
+/// let request = ProbeRequest { url: "https://app.example/ws?room=1".into(), same_origin: true };
+/// assert!(request.same_origin);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProbeRequest {
+    /// The URL to fetch.
+    pub url: String,
+    /// `true`: a plain `GET` of the socket's own URL, `credentials: "same-origin"`,
+    /// `redirect: "manual"`, `cache: "no-store"`, reading the status, the `Server` header and
+    /// the start of the body. `false`: `mode: "no-cors"`, `credentials: "omit"`,
+    /// `referrerPolicy: "no-referrer"`, `cache: "no-store"`, telling only whether it resolved.
+    pub same_origin: bool,
+}
+
+/// The probe for these facts: the socket's own URL over HTTP(S) when it is on the page's
+/// origin, otherwise the `wss:` host's HTTPS origin ([`probe_url`]); `None` when neither fits.
+///
+/// ```
+/// use wsguard::core::diagnosis::{probe_request, Facts};
+/// use wsguard::core::close::{CloseCause, CloseInfo};
+/// let close = CloseInfo {
+///     socket: None, code: 1006, reason: String::new(), was_clean: false,
+///     cause: CloseCause::Socket, was_open: false, open_for_ms: 0, idle_for_ms: 0,
+///     lifetime_ms: 25, attempt: 0, will_retry: true, retry_in_ms: Some(700),
+///     offline: false, errored: true,
+/// };
+/// let facts = Facts { same_origin: true, ..Facts::new(&close, "wss://app.example/ws?t=1#x") };
+/// assert_eq!(probe_request(&facts).unwrap().url, "https://app.example/ws?t=1");
+/// let elsewhere = Facts::new(&close, "wss://api.example/ws?t=1");
+/// assert_eq!(probe_request(&elsewhere).unwrap().url, "https://api.example/");
+/// ```
+pub fn probe_request(facts: &Facts<'_>) -> Option<ProbeRequest> {
+    if facts.same_origin {
+        let url = http_url(facts.url)?;
+        return Some(ProbeRequest {
+            url,
+            same_origin: true,
+        });
+    }
+    probe_url(facts.url).map(|url| ProbeRequest {
+        url,
+        same_origin: false,
+    })
+}
+
+/// A `ws:`/`wss:` URL as the `http:`/`https:` URL of the same resource, fragment dropped.
+fn http_url(ws_url: &str) -> Option<String> {
+    let (scheme, rest) = ws_url.split_once("://")?;
+    let http = match scheme.to_ascii_lowercase().as_str() {
+        "ws" => "http://",
+        "wss" => "https://",
+        _ => return None,
+    };
+    let rest = rest.split('#').next().unwrap_or(rest);
+    let mut url = String::with_capacity(http.len() + rest.len());
+    url.push_str(http);
+    url.push_str(rest);
+    Some(url)
+}
+
+/// Whether the WebSocket URL `ws_url` is on the origin of the page at `page_href` (both
+/// normalized WHATWG `href`s, as wsguard resolves them): `wss:` on `https:` or `ws:` on
+/// `http:`, with the same host and port.
+///
+/// ```
+/// use wsguard::core::diagnosis::same_origin;
+/// assert!(same_origin("https://app.example/chat?x", "wss://app.example/ws"));
+/// assert!(same_origin("http://localhost:5173/", "ws://localhost:5173/ws"));
+/// assert!(!same_origin("https://app.example/", "wss://api.example/ws"));
+/// assert!(!same_origin("https://app.example/", "wss://app.example:8443/ws"));
+/// assert!(!same_origin("https://app.example/", "ws://app.example/ws"));
+/// ```
+pub fn same_origin(page_href: &str, ws_url: &str) -> bool {
+    match (
+        origin_of(page_href),
+        http_url(ws_url).as_deref().and_then(origin_of),
+    ) {
+        (Some(page), Some(socket)) => page.eq_ignore_ascii_case(socket),
+        _ => false,
+    }
+}
+
+/// `scheme://host[:port]` of an absolute `http:`/`https:` URL, user info left out.
+fn origin_of(href: &str) -> Option<&str> {
+    let after_scheme = href.find("://")? + 3;
+    let scheme = href.get(..after_scheme)?;
+    if !scheme.eq_ignore_ascii_case("http://") && !scheme.eq_ignore_ascii_case("https://") {
+        return None;
+    }
+    let rest = href.get(after_scheme..)?;
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = rest.get(..end)?;
+    // User info never reaches a page's own `href` that matters here; refuse to guess.
+    if authority.contains('@') || authority.is_empty() {
+        return None;
+    }
+    href.get(..after_scheme + end)
 }
 
 /// The URL the TLS probe fetches: `https://` with the socket URL's host and port, and

@@ -47,8 +47,11 @@ pub struct Diagnosis {
     pub url: String,
     /// The attempt: 0 for a first attempt, `n` for the n-th retry.
     pub attempt: u32,
-    /// The TLS probe's result.
+    /// The probe's result.
     pub probe: Probe,
+    /// The HTTP status the same-origin probe got for the socket's own URL ([`Probe::Answered`];
+    /// `null` in JS otherwise).
+    pub probe_status: Option<u16>,
     /// Whether the client will try again.
     pub will_retry: bool,
     /// The delay before the next attempt, if one is scheduled (`null` in JS otherwise).
@@ -57,7 +60,8 @@ pub struct Diagnosis {
 
 impl Diagnosis {
     /// Whether this close is a failure worth a console warning: anything but
-    /// [`Kind::Normal`] and a server's clean 1000 (normal closure).
+    /// [`Kind::Normal`], [`Kind::Suspended`], [`Kind::Restarting`] and a server's clean 1000
+    /// (normal closure).
     ///
     /// ```
     /// use wsguard::core::diagnosis::{classify_close, ClassifyInput};
@@ -67,10 +71,23 @@ impl Diagnosis {
     /// ```
     pub fn is_failure(&self) -> bool {
         match self.kind {
-            Kind::Normal | Kind::Suspended => false,
+            Kind::Normal | Kind::Suspended | Kind::Restarting => false,
             Kind::ServerClosed => self.code != 1000,
             _ => true,
         }
+    }
+
+    /// Whether the server closed the connection to restart: a close frame with 1001 (going
+    /// away), 1012 (service restart) or 1013 (try again later).
+    ///
+    /// ```
+    /// use wsguard::core::diagnosis::{classify_close, ClassifyInput};
+    /// let restart = ClassifyInput { code: 1012, was_clean: true, was_open: true, ..Default::default() };
+    /// assert!(classify_close(&restart).is_restart_close());
+    /// assert!(!classify_close(&ClassifyInput::default()).is_restart_close());
+    /// ```
+    pub fn is_restart_close(&self) -> bool {
+        self.kind == Kind::ServerClosed && matches!(self.code, 1001 | 1012 | 1013)
     }
 
     /// The console line: kind, redacted URL, summary, advice and the retry plan.

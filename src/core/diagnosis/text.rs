@@ -12,21 +12,24 @@ use crate::core::time::Millis;
 pub(super) type Advice = &'static [&'static str];
 
 /// Where the exact network error is shown.
-const CONSOLE_LINE: &str =
+pub(super) const CONSOLE_LINE: &str =
     "In Chromium, the console line \"WebSocket connection to '…' failed: …\"";
 
 /// The command that tests a WebSocket handshake by hand, to be followed by a URL.
-const TEST_WITH_CURL: &str = "Test with curl -i -N -H \"Connection: Upgrade\" -H \"Upgrade: websocket\" -H \"Sec-WebSocket-Version: 13\" -H \"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\" ";
+pub(super) const TEST_WITH_CURL: &str = "Test with curl -i -N -H \"Connection: Upgrade\" -H \"Upgrade: websocket\" -H \"Sec-WebSocket-Version: 13\" -H \"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\" ";
 
 /// What the handshake test should show.
-const EXPECT_101: &str = " and expect 101 Switching Protocols.";
+pub(super) const EXPECT_101: &str = " and expect 101 Switching Protocols.";
 
 /// The nginx settings a WebSocket upgrade needs.
-const NGINX_UPGRADE: &str = "Behind nginx set proxy_http_version 1.1, proxy_set_header Upgrade $http_upgrade and proxy_set_header Connection \"upgrade\". ";
+pub(super) const NGINX_UPGRADE: &str = "Behind nginx set proxy_http_version 1.1, proxy_set_header Upgrade $http_upgrade and proxy_set_header Connection \"upgrade\". ";
 
 /// The heartbeat setting the advice recommends.
 const HEARTBEAT_EXAMPLE: &str =
     "`heartbeat: { interval_ms: 25000, message: \"ping\", timeout_ms: 10000 }`";
+
+/// What a heartbeat needs from the server.
+const SERVER_MUST_ANSWER: &str = "the server must answer each heartbeat message (any message from it counts) within `heartbeat.timeout_ms`, or wsguard closes the connection as dead (code 4901)";
 
 pub(super) const MIXED_CONTENT: &str = "An insecure ws:// socket cannot be opened from an HTTPS page: the browser blocks it as mixed content (or the `insecure` option, set to \"error\", refused it before trying).";
 pub(super) const MIXED_CONTENT_ADVICE: Advice = &["Use a wss:// URL served with a valid certificate, or a relative URL such as \"/ws\", which wsguard turns into wss:// on HTTPS pages; only loopback hosts (localhost, 127.0.0.1, [::1]) may keep ws:// on a secure page, and not in Safari."];
@@ -57,7 +60,11 @@ pub(super) const TIMEOUT_ADVICE: Advice = &[
 ];
 
 pub(super) const HEARTBEAT_LOST: &str = "The heartbeat got no answer within `heartbeat.timeout_ms`, so wsguard closed the connection as dead.";
-pub(super) const HEARTBEAT_ADVICE: Advice = &["Usually a network that vanished without a trace (sleep, Wi-Fi change, a NAT or proxy that forgot the connection): wsguard reconnects. If it happens while the network is fine, make the server answer the heartbeat message (any inbound message counts) and raise `heartbeat.timeout_ms` if the server is slow to reply."];
+pub(super) const HEARTBEAT_ADVICE: Advice = &[
+    "Usually a network that vanished without a trace (sleep, Wi-Fi change, a NAT or proxy that forgot the connection): wsguard reconnects. If it happens while the network is fine, ",
+    SERVER_MUST_ANSWER,
+    "; raise `heartbeat.timeout_ms` if the server is slow to reply.",
+];
 
 pub(super) const UNREACHABLE: &str = "The ws:// handshake failed before the socket opened: nothing accepted the connection at that address, it was reset, or the server or a proxy refused the upgrade.";
 pub(super) const UNREACHABLE_ADVICE: Advice = &[
@@ -76,10 +83,13 @@ pub(super) const CERTIFICATE_ADVICE: Advice = &[
     CONSOLE_LINE,
     " names the exact error (ERR_CERT_AUTHORITY_INVALID, ERR_CERT_COMMON_NAME_INVALID, ERR_CERT_DATE_INVALID, ERR_SSL_PROTOCOL_ERROR, ERR_CONNECTION_REFUSED). ",
     "Open https://host:port/ in a tab to see the certificate error; run openssl s_client -connect host:443 -servername host and check the expiry dates and that the host is in the Subject Alternative Name list. ",
-    "Use a certificate browsers trust (Let's Encrypt; mkcert for local development), and check that the server listens on that port and speaks TLS there.",
+    CERTIFICATE_FIX,
 ];
 
-pub(super) const HANDSHAKE_REJECTED: &str = "TLS to the server works, but the server or a proxy in front of it refused the WebSocket upgrade (an answer such as 400, 401, 403, 404 or 502, or an invalid handshake response).";
+/// How to make a certificate work, for every engine.
+pub(super) const CERTIFICATE_FIX: &str = "Use a certificate browsers trust (Let's Encrypt; mkcert for local development), and check that the server listens on that port and speaks TLS there.";
+
+pub(super) const HANDSHAKE_REJECTED: &str = "TLS to the server works, but the server or a proxy in front of it refused the WebSocket upgrade (an answer such as 400, 401, 403, 404, 426, 502 or 503, or an invalid handshake response).";
 pub(super) const HANDSHAKE_REJECTED_ADVICE: Advice = &[
     CONSOLE_LINE,
     " gives the status (\"Unexpected response code: 403\"). ",
@@ -104,12 +114,26 @@ pub(super) const CONNECTION_LOST_ADVICE: Advice = &[
     ") so that dead connections are noticed within seconds.",
 ];
 
-pub(super) const IDLE_TIMEOUT_ADVICE: Advice = &[
-    "Keep the connection from going silent: enable the heartbeat, ",
-    HEARTBEAT_EXAMPLE,
-    ", with `interval_ms` below the idle limit (the server may answer or ignore the message). ",
-    "Or raise the limit: nginx proxy_read_timeout (60 s by default), the AWS ALB idle timeout (60 s), Cloudflare's 100 s; traffic in time resets them.",
-];
+/// How to keep a connection that was cut after `idle_ms` of silence from going silent that
+/// long, with a heartbeat interval below it, and the limits to raise instead.
+pub(super) fn idle_advice(idle_ms: Millis) -> String {
+    let interval = suggested_interval_ms(idle_ms);
+    let mut out = String::with_capacity(720);
+    out.push_str("Keep the connection from going silent that long: enable the heartbeat with `interval_ms` below the silence, such as `heartbeat: { interval_ms: ");
+    push_decimal(&mut out, interval);
+    out.push_str(", message: \"ping\", timeout_ms: ");
+    push_decimal(&mut out, interval.min(10_000));
+    out.push_str(" }`; ");
+    out.push_str(SERVER_MUST_ANSWER);
+    out.push_str(". Or raise the limit: nginx's proxy_read_timeout (60 s unless set), HAProxy's timeout tunnel (without it, timeout client and timeout server: 50 s in Debian's stock haproxy.cfg), the AWS load balancers' idle timeout (60 s), Cloudflare's 100 s.");
+    out
+}
+
+/// A heartbeat interval safely below a silence of `idle_ms`: half of it, in whole seconds,
+/// at least 1 s.
+pub(super) fn suggested_interval_ms(idle_ms: Millis) -> Millis {
+    (idle_ms / 2000 * 1000).max(1000)
+}
 
 /// The meaning of a close code, as a short phrase.
 ///

@@ -53,7 +53,11 @@ impl<M> Machine<M> {
             self.finish(info);
             return;
         }
-        let fatal = cause == CloseCause::Socket && self.options.fatal_codes.contains(&code);
+        let blocked = live.blocked_for_good
+            && live.opened_at.is_none()
+            && matches!(cause, CloseCause::OpenFailed | CloseCause::NoCloseEvent);
+        let fatal =
+            blocked || (cause == CloseCause::Socket && self.options.fatal_codes.contains(&code));
         let exhausted = self
             .options
             .max_retries

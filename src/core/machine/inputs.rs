@@ -186,6 +186,27 @@ impl<M> Machine<M> {
         }
     }
 
+    /// The browser blocks the URL of `socket` as mixed content, and will on every attempt
+    /// (the URL is fixed, not a function's): if the socket fails to open (the constructor
+    /// threw, or an `error` came without a `close`), the client closes for good instead of
+    /// retrying.
+    ///
+    /// ```
+    /// use wsguard::core::machine::{Machine, State};
+    /// use wsguard::core::options::Options;
+    /// let mut machine: Machine<()> = Machine::new(Options::default(), 1);
+    /// machine.handle_start(0);
+    /// let socket = machine.socket().unwrap();
+    /// machine.handle_blocked_for_good(socket);
+    /// machine.handle_open_failed(0, socket);
+    /// assert_eq!(machine.state(), State::Closed);
+    /// ```
+    pub fn handle_blocked_for_good(&mut self, socket: SocketId) {
+        if let Some(live) = self.socket.as_mut().filter(|s| s.id == socket) {
+            live.blocked_for_good = true;
+        }
+    }
+
     /// The user's `send(message)`, `size` being the message's size in bytes. Sent at once
     /// when open, queued otherwise; refused (and handed back) when the queue is full or off,
     /// or the client is closed.

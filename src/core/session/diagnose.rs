@@ -1,12 +1,15 @@
-//! The diagnosis bookkeeping: the facts of each ended socket, the HTTPS probe it may wait
-//! for, and the failure streak that decides the console warning.
+//! The diagnosis bookkeeping: the facts of each ended socket, the probe it may wait for, and
+//! the failure streak that decides the console warning.
 
 use super::output::SessionEvent;
 use super::{ClosedAttempt, Pending, Session};
-use crate::core::diagnosis::{classify, probe_url, should_probe, Facts, Probe, ProbePlan};
+use crate::core::diagnosis::{
+    classify, probe_request, should_probe, Answer, Facts, Probe, ProbePlan,
+};
 
 impl<M> Session<M> {
-    /// The HTTPS probe against `origin` answered: the diagnoses that waited for it are queued.
+    /// The probe of `url` finished without an HTTP answer the page could read: the diagnoses
+    /// that waited for it are queued.
     ///
     /// ```
     /// # let mut session: wsguard::core::session::Session<u32> =
@@ -14,13 +17,32 @@ impl<M> Session<M> {
     /// # session.start(0, true);
     /// session.probe_finished("https://h/", wsguard::core::diagnosis::Probe::TlsOk);
     /// ```
-    pub fn probe_finished(&mut self, origin: &str, result: Probe) {
-        self.streak.record_probe(origin, result);
+    pub fn probe_finished(&mut self, url: &str, result: Probe) {
+        self.probe_settled(url, result, None);
+    }
+
+    /// The same-origin probe of `url` got an HTTP answer: its `status`, its `Server` header
+    /// (empty when absent) and the start of its body (empty when not read).
+    ///
+    /// ```
+    /// # let mut session: wsguard::core::session::Session<u32> =
+    /// #     wsguard::core::session::Session::new(Default::default(), 1, true, "wss://h/ws".into());
+    /// # session.start(0, true);
+    /// session.probe_answered("https://h/ws", 502, "nginx/1.22.1", "");
+    /// ```
+    pub fn probe_answered(&mut self, url: &str, status: u16, server: &str, body: &str) {
+        let answer = Answer::read(status, server, body);
+        self.probe_settled(url, Probe::Answered, Some(answer));
+    }
+
+    fn probe_settled(&mut self, url: &str, result: Probe, answer: Option<Answer>) {
+        self.streak.record_probe(url, result, answer);
         let mut index = 0;
         while index < self.probing.len() {
-            if self.probing[index].0 == origin {
+            if self.probing[index].0 == url {
                 let (_, ended) = self.probing.remove(index);
-                self.events.push_back(Pending::Probed(ended, result));
+                self.events
+                    .push_back(Pending::Probed(ended, result, answer));
             } else {
                 index += 1;
             }
@@ -33,23 +55,32 @@ impl<M> Session<M> {
         ended: ClosedAttempt,
         online: bool,
     ) -> Option<SessionEvent<M>> {
-        let facts = self.facts(&ended, Probe::Skipped, online);
+        let facts = self.facts(&ended, Probe::Skipped, None, online);
         let enabled = self.machine.options().probe;
-        // A failure while this origin's probe is still out waits for its answer, so that the
+        // A failure while the same probe is still out waits for its answer, so that the
         // streak is diagnosed with one result throughout.
-        let waiting = probe_url(&ended.url)
-            .filter(|origin| self.probing.iter().any(|(probed, _)| probed == origin))
+        let waiting = probe_request(&facts)
+            .filter(|request| {
+                self.probing
+                    .iter()
+                    .any(|(probed, _)| *probed == request.url)
+            })
             .filter(|_| should_probe(&facts, enabled));
-        if let Some(origin) = waiting {
-            self.probing.push((origin, ended));
+        if let Some(request) = waiting {
+            self.probing.push((request.url, ended));
             return None;
         }
         match self.streak.plan_probe(&facts, enabled) {
-            ProbePlan::Skip => Some(self.diagnosis_event(&ended, Probe::Skipped, online)),
-            ProbePlan::Reuse(result) => Some(self.diagnosis_event(&ended, result, online)),
-            ProbePlan::Run(origin) => {
-                self.probing.push((origin.clone(), ended));
-                Some(SessionEvent::Probe { origin })
+            ProbePlan::Skip => Some(self.diagnosis_event(&ended, Probe::Skipped, None, online)),
+            ProbePlan::Reuse(result, answer) => {
+                Some(self.diagnosis_event(&ended, result, answer, online))
+            }
+            ProbePlan::Run(request) => {
+                self.probing.push((request.url.clone(), ended));
+                Some(SessionEvent::Probe {
+                    url: request.url,
+                    same_origin: request.same_origin,
+                })
             }
         }
     }
@@ -60,6 +91,7 @@ impl<M> Session<M> {
         &mut self,
         ended: &ClosedAttempt,
         probe: Probe,
+        answer: Option<Answer>,
         online: bool,
     ) -> SessionEvent<M> {
         let mut info = ended.info.clone();
@@ -69,22 +101,33 @@ impl<M> Session<M> {
         }
         let facts = Facts {
             close: &info,
-            ..self.facts(ended, probe, online)
+            ..self.facts(ended, probe, answer, online)
         };
         let diagnosis = classify(&facts);
-        let warn = self.streak.observe(&diagnosis, self.machine.options().log);
+        let log = self.machine.options().log;
+        let warn = self.streak.observe_at(&diagnosis, log, ended.ended_at);
         SessionEvent::Diagnosis { diagnosis, warn }
     }
 
     /// What the classifier needs to know about an ended socket.
-    fn facts<'a>(&self, ended: &'a ClosedAttempt, probe: Probe, online: bool) -> Facts<'a> {
+    fn facts<'a>(
+        &self,
+        ended: &'a ClosedAttempt,
+        probe: Probe,
+        answer: Option<Answer>,
+        online: bool,
+    ) -> Facts<'a> {
         Facts {
             page_secure: self.page_secure,
+            same_origin: ended.same_origin,
+            upgraded: ended.upgraded,
             mixed_content: ended.mixed_content,
             online,
             probe,
+            answer,
             heartbeat: self.machine.options().heartbeat.is_some(),
             previous_idle_ms: self.streak.previous_idle_ms(),
+            since_restart_ms: self.streak.since_restart_ms(ended.ended_at),
             open_error: ended.open_error.as_deref(),
             ..Facts::new(&ended.info, &ended.url)
         }

@@ -58,10 +58,15 @@ pub enum SessionEvent<M> {
         /// and only with `log` on).
         warn: bool,
     },
-    /// Not for the user: run the HTTPS probe against `origin` and report the result with
-    /// [`Session::probe_finished`](super::Session::probe_finished); the diagnosis waits for it.
+    /// Not for the user: fetch `url` and report the result with
+    /// [`Session::probe_answered`](super::Session::probe_answered) (an HTTP answer the page can
+    /// read) or [`Session::probe_finished`](super::Session::probe_finished); the diagnosis
+    /// waits for it. See [`ProbeRequest`](crate::core::diagnosis::ProbeRequest) for how.
     Probe {
-        /// `https://host:port/`.
-        origin: String,
+        /// The socket's own URL over HTTP(S) (`same_origin`), or `https://host:port/`.
+        url: String,
+        /// Whether it is a same-origin request whose status is read, rather than a `no-cors`
+        /// one that only resolves or rejects.
+        same_origin: bool,
     },
 }

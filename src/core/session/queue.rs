@@ -26,8 +26,11 @@ impl<M> Session<M> {
                     self.events.push_back(Pending::Close(ClosedAttempt {
                         info,
                         url: self.url.clone(),
+                        upgraded: self.upgraded,
+                        same_origin: self.same_origin(),
                         mixed_content: self.mixed_content,
                         open_error: self.open_error.clone(),
+                        ended_at: self.machine.now(),
                     }))
                 }
                 Action::Emit(event) => self.events.push_back(Pending::Machine(event)),
@@ -93,7 +96,9 @@ impl<M> Session<M> {
                     Some(event) => event,
                     None => continue,
                 },
-                Pending::Probed(ended, probe) => self.diagnosis_event(&ended, probe, online),
+                Pending::Probed(ended, probe, answer) => {
+                    self.diagnosis_event(&ended, probe, answer, online)
+                }
             };
             return Some(event);
         }

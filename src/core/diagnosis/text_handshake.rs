@@ -1,0 +1,133 @@
+//! The words for handshake failures that more than the browser's 1006 explains: the
+//! same-origin probe's HTTP answer, a restart in progress, a URL wsguard rewrote itself, a
+//! page's own origin, and Firefox's 1015. Written once each, like `text.rs`.
+
+use alloc::string::String;
+
+use super::answer::{Answer, Software};
+use super::text::{Advice, CONSOLE_LINE, EXPECT_101, NGINX_UPGRADE, TEST_WITH_CURL};
+use crate::core::text::push_decimal;
+
+/// The summary and advice for a handshake failure whose same-origin probe got `answer`.
+pub(super) fn answered(answer: Answer) -> (String, Advice) {
+    let status = answer.status;
+    let software = answer.software;
+    let (tail, advice): (&str, Advice) = match status {
+        502..=504 => (
+            ": it runs, but the server it forwards this URL to does not answer (stopped, restarting, or not where the proxy points).",
+            match software {
+                Software::Nginx => NGINX_BACKEND_DOWN,
+                Software::Haproxy => HAPROXY_BACKEND_DOWN,
+                Software::Unknown => PROXY_BACKEND_DOWN,
+            },
+        ),
+        404 => (
+            ": most likely nothing serves WebSockets at this path (unless the server routes only upgrades there).",
+            WRONG_PATH,
+        ),
+        401 | 403 => (
+            ": an authentication or Origin check refused the request.",
+            REFUSED,
+        ),
+        400 | 426 => (
+            ", as a WebSocket server answers a request without an upgrade, yet the handshake failed: most likely a proxy in between does not pass the Upgrade and Connection headers on, or the server refused this page's Origin or credentials.",
+            UPGRADE_LOST,
+        ),
+        0 => (
+            ": a redirect (3xx), which a WebSocket handshake does not follow.",
+            REDIRECTED,
+        ),
+        _ => (
+            ", and the WebSocket upgrade was refused.",
+            super::text::HANDSHAKE_REJECTED_ADVICE,
+        ),
+    };
+    let who = match software {
+        Software::Nginx => "nginx",
+        Software::Haproxy => "HAProxy",
+        Software::Unknown => "The server or a proxy",
+    };
+    let mut summary = String::with_capacity(64 + tail.len());
+    summary.push_str(who);
+    summary.push_str(" answered ");
+    if status == 0 {
+        summary.push_str("with a redirect");
+    } else {
+        push_decimal(&mut summary, status.into());
+    }
+    summary.push_str(" to a plain request for this URL");
+    summary.push_str(tail);
+    (summary, advice)
+}
+
+const NGINX_BACKEND_DOWN: Advice = &["Start the WebSocket server, or make nginx's proxy_pass name the address and port where it listens; nginx's error log names the upstream it could not reach."];
+const HAPROXY_BACKEND_DOWN: Advice = &["Start the WebSocket server, or make the server line of the HAProxy backend that serves this path name the address and port where it listens."];
+const PROXY_BACKEND_DOWN: Advice = &["Start the WebSocket server, or fix the address and port the proxy forwards this path to; the proxy's error log names the server it could not reach."];
+
+const WRONG_PATH: Advice = &["Check the URL's path against the server's WebSocket route; behind a proxy, the rule that forwards WebSocket requests (an nginx location, an HAProxy ACL) must match this path too."];
+
+const REDIRECTED: Advice = &["Use the URL the redirect points to (often https:// for http://, or a trailing slash), or serve the WebSocket endpoint without the redirect; a login redirect means the handshake lacks the credentials the server expects."];
+
+const REFUSED: Advice = &["Check the credentials the server expects (a cookie, or a token in the URL's query) and the Origins that it and any proxy in front of it allow: the handshake sends this page's Origin."];
+
+const UPGRADE_LOST: Advice = &[
+    NGINX_UPGRADE,
+    "Otherwise check the Origins and credentials the server accepts. ",
+    TEST_WITH_CURL,
+    "https://host/path",
+    EXPECT_101,
+];
+
+/// How long a restart may keep the retries quiet: past it, a streak that began with the
+/// server's restart close (1001, 1012, 1013) is diagnosed, and warned about, as any other.
+/// A rolling deploy or a process restart takes seconds; a minute covers a slow one (a
+/// container pulled and started, a JIT warming up) without hiding a server that stays down.
+///
+/// ```
+/// assert_eq!(wsguard::core::diagnosis::RESTART_GRACE_MS, 60_000);
+/// ```
+pub const RESTART_GRACE_MS: u64 = 60_000;
+
+pub(super) const RESTARTING: &str = "The server closed the connection for a restart (code 1001, 1012 or 1013) and is not back yet: connecting fails as it does while a server restarts.";
+pub(super) const RESTARTING_ADVICE: Advice = &["Nothing to fix during a deploy or restart: wsguard keeps retrying, and if the server is not back within 60 s it reports the failure with advice."];
+
+pub(super) const SAME_ORIGIN_DOWN: &str = "Nothing answered a plain request to this page's own origin either: the server, or the proxy in front of it, is down, restarting or resetting connections. The certificate is not the cause: this page loaded over it.";
+pub(super) const SAME_ORIGIN_DOWN_ADVICE: Advice = &[
+    "Check that the server and any proxy in front of it run and accept connections; wsguard keeps retrying. ",
+    CONSOLE_LINE,
+    " names the exact error.",
+];
+
+pub(super) const SAME_ORIGIN_FAILED: &str = "The handshake to this page's own origin failed before the socket opened: the server or a proxy refused the upgrade, or nothing answered. The certificate is not the cause: this page loaded over it.";
+
+pub(super) const REWRITTEN: &str = "wsguard upgraded this ws:// URL to wss:// because the page was loaded over HTTPS, and the secure handshake with that port failed: the port likely speaks plain HTTP (a server's HTTPS port is usually another one), or nothing listens there, or its certificate is not trusted.";
+pub(super) const REWRITTEN_ADVICE: Advice = &["Use a relative URL such as \"/ws\", which follows the page's scheme, host and port, or a wss:// URL with the port where TLS is served (443 by default): browsers block ws:// on HTTPS pages."];
+
+pub(super) const TLS_FAILED: &str = "The browser closed with code 1015, a failed TLS handshake (Firefox reports every TLS failure so): the certificate is untrusted, expired or for another host, or the port does not speak TLS.";
+pub(super) const TLS_FAILED_ADVICE: Advice = &[
+    "Open https://host:port/ in a Firefox tab: its certificate error page names the error. ",
+    super::text::CERTIFICATE_FIX,
+];
+
+#[cfg(test)]
+mod tests {
+    use super::{answered, RESTARTING_ADVICE, RESTART_GRACE_MS};
+    use crate::core::diagnosis::Answer;
+
+    #[test]
+    fn the_restart_advice_names_the_grace() {
+        let seconds = RESTART_GRACE_MS / 1000;
+        assert!(RESTARTING_ADVICE[0].contains(&alloc::format!("within {seconds} s")));
+    }
+
+    #[test]
+    fn an_answer_names_its_status_and_who_gave_it() {
+        let (summary, _) = answered(Answer::read(502, "nginx/1.22.1", ""));
+        assert!(summary.starts_with("nginx answered 502 "), "{summary}");
+        let (summary, _) = answered(Answer::read(418, "", ""));
+        assert!(
+            summary.starts_with("The server or a proxy answered 418 "),
+            "{summary}"
+        );
+    }
+}
