@@ -924,7 +924,7 @@ export class Driver {
   /**
    * The probe the session asked for (see the core's `ProbeRequest`): on the page's own origin
    * (`sameOrigin`), a plain GET of the socket's own URL with the page's cookies, whose status,
-   * `Server` header and first 512 characters of body go back to the session; elsewhere, one
+   * `Server` header and (for an error) the first 512 characters of its body go back to the session; elsewhere, one
    * `no-cors` request to `https://host:port/` without credentials, cookies, referrer, path or
    * query, which only resolves or rejects. Whatever fetch does (throws, never answers, calls
    * back), the diagnosis comes within 3 s.
@@ -978,8 +978,8 @@ export class Driver {
           if (!sameOrigin) return settled(true, false);
           const status = Number(response?.status) || 0;
           const server = String(response?.headers?.get("server") ?? "");
-          // HAProxy names itself only in its error pages' text.
-          const body = status >= 500 ? await response.text().then((text) => String(text).slice(0, 512), () => "") : "";
+          // HAProxy names itself only in the text of its error pages.
+          const body = status >= 400 ? await response.text().then((text) => String(text).slice(0, 512), () => "") : "";
           finish((session) => session.probeAnswered(url, status, server, body));
         })
         .catch(() => settled(false, false));

@@ -15,18 +15,20 @@ pub enum Software {
     /// `server_tokens off`); nginx puts its own in place of the upstream's.
     Nginx,
     /// HAProxy: it sends no `Server` header of its own, but its built-in error pages (502, 503,
-    /// 504) carry its own sentences.
+    /// 504, and 403 for a denied request) carry its own sentences.
     Haproxy,
     /// Nothing in the answer names the software.
     #[default]
     Unknown,
 }
 
-/// Sentences of HAProxy's built-in error pages (HAProxy 2.x), one per gateway status.
-const HAPROXY_PAGES: [&str; 3] = [
+/// Sentences of HAProxy's built-in error pages (HAProxy 2.x): 503, 502, 504 and the 403 of an
+/// `http-request deny`.
+const HAPROXY_PAGES: [&str; 4] = [
     "No server is available to handle this request.",
     "The server returned an invalid or incomplete response.",
     "The server didn't respond in time.",
+    "Request forbidden by administrative rules.",
 ];
 
 impl Software {

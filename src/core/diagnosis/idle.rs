@@ -22,6 +22,7 @@ pub struct IdleLimit {
 ///
 /// | limit | who |
 /// |---|---|
+/// | 50 s | HAProxy's `timeout client`/`timeout server` in Debian's stock `haproxy.cfg` (no `timeout tunnel`) |
 /// | 55 s | Heroku's router |
 /// | 60 s | nginx `proxy_read_timeout` (so also ingress-nginx), AWS ALB and Classic ELB |
 /// | 100 s | Cloudflare |
@@ -37,7 +38,11 @@ pub struct IdleLimit {
 /// use wsguard::core::diagnosis::COMMON_IDLE_LIMITS;
 /// assert!(COMMON_IDLE_LIMITS.windows(2).all(|w| w[0].ms < w[1].ms));
 /// ```
-pub const COMMON_IDLE_LIMITS: [IdleLimit; 7] = [
+pub const COMMON_IDLE_LIMITS: [IdleLimit; 8] = [
+    IdleLimit {
+        ms: 50_000,
+        who: "HAProxy's timeout client and timeout server in Debian's stock configuration (50 s)",
+    },
     IdleLimit {
         ms: 55_000,
         who: "Heroku's router (55 s)",

@@ -125,7 +125,7 @@ pub(super) fn idle_advice(idle_ms: Millis) -> String {
     push_decimal(&mut out, interval.min(10_000));
     out.push_str(" }`; ");
     out.push_str(SERVER_MUST_ANSWER);
-    out.push_str(". Or raise the limit: nginx's proxy_read_timeout (60 s unless set), HAProxy's timeout tunnel (without it, timeout client and timeout server: 50 s in Debian's stock haproxy.cfg), the AWS load balancers' idle timeout (60 s), Cloudflare's 100 s.");
+    out.push_str(". Traffic either way resets nginx's proxy_read_timeout (60 s unless set) and HAProxy's timeout tunnel (without it, timeout client and timeout server: 50 s in Debian's stock haproxy.cfg); raising those, the AWS load balancers' idle timeout (60 s) or Cloudflare's 100 s is the other fix.");
     out
 }
 
