@@ -370,45 +370,20 @@ pub fn redact(input: &str) -> String {
 }
 
 /// The console warning for a `ws:` URL upgraded to `wss:` on an HTTPS page, both redacted.
-/// When the URL names a port, the warning says it was kept: a port that served `ws:` likely
-/// speaks plain HTTP, and the secure handshake will fail there.
 ///
 /// ```
 /// use wsguard::core::url::upgrade_warning;
 /// let text = upgrade_warning("ws://h:8080/ws?t=1", "wss://h:8080/ws?t=1");
 /// assert!(text.starts_with("wsguard: upgraded ws://h:8080/ws to wss://h:8080/ws "));
-/// assert!(text.contains("port 8080"));
-/// assert!(!upgrade_warning("ws://h/ws", "wss://h/ws").contains("port"));
 /// ```
 pub fn upgrade_warning(from: &str, to: &str) -> String {
-    let mut parts = [
+    concat(&[
         "wsguard: upgraded ",
-        "",
+        &redact(from),
         " to ",
-        "",
-        " because this page was loaded over HTTPS, where browsers block ws:// as mixed content. Use a wss:// URL, or the option insecure: \"allow\" to keep ws:// for a localhost back end.",
-        "",
-        "",
-        "",
-    ];
-    let (from, to) = (redact(from), redact(to));
-    parts[1] = &from;
-    parts[3] = &to;
-    if let Some(port) = explicit_port(&to) {
-        parts[5] = " The port ";
-        parts[6] = port;
-        parts[7] = " was kept: if it serves plain HTTP, the secure handshake fails there; use the HTTPS port, or a relative URL such as \"/ws\".";
-    }
-    concat(&parts)
-}
-
-/// The port an absolute URL names, if any (`[::1]:8080` → `8080`).
-fn explicit_port(url: &str) -> Option<&str> {
-    let rest = url.split_once("//")?.1;
-    let authority = rest.split(['/', '?', '#']).next()?;
-    let host_end = authority.rfind(']').unwrap_or(0);
-    let (_, port) = authority.get(host_end..)?.rsplit_once(':')?;
-    (!port.is_empty()).then_some(port)
+        &redact(to),
+        " because this page was loaded over HTTPS, where browsers block ws:// as mixed content. Use a wss:// URL (with the port that serves TLS), a relative URL such as \"/ws\", or the option insecure: \"allow\" to keep ws:// for a localhost back end.",
+    ])
 }
 
 /// The scheme of an absolute URL (`ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":"`), if the

@@ -6,7 +6,8 @@
 /// ```
 /// use wsguard::core::diagnosis::Software;
 /// assert_eq!(Software::identify("nginx/1.22.1", ""), Software::Nginx);
-/// assert_eq!(Software::identify("", "No server is available to handle this request."), Software::Haproxy);
+/// let page = "<html><body><h1>503 Service Unavailable</h1>\nNo server is available to handle this request.";
+/// assert_eq!(Software::identify("", page), Software::Haproxy);
 /// assert_eq!(Software::identify("Caddy", ""), Software::Unknown);
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -15,21 +16,16 @@ pub enum Software {
     /// `server_tokens off`); nginx puts its own in place of the upstream's.
     Nginx,
     /// HAProxy: it sends no `Server` header of its own, but its built-in error pages (502, 503,
-    /// 504, and 403 for a denied request) carry its own sentences.
+    /// 504, and 403 for a denied request) have a shape of their own.
     Haproxy,
     /// Nothing in the answer names the software.
     #[default]
     Unknown,
 }
 
-/// Sentences of HAProxy's built-in error pages (HAProxy 2.x): 503, 502, 504 and the 403 of an
-/// `http-request deny`.
-const HAPROXY_PAGES: [&str; 4] = [
-    "No server is available to handle this request.",
-    "The server returned an invalid or incomplete response.",
-    "The server didn't respond in time.",
-    "Request forbidden by administrative rules.",
-];
+/// How HAProxy's built-in error pages (HAProxy 2.x: 502, 503, 504, and the 403 of an
+/// `http-request deny`) begin; nginx's and most servers' put a `<head>` first.
+const HAPROXY_PAGE: &str = "<html><body><h1>";
 
 impl Software {
     /// The software an answer names, from its `Server` header (empty when absent) and the
@@ -46,7 +42,7 @@ impl Software {
             .is_some_and(|start| start.eq_ignore_ascii_case("nginx"));
         if named {
             Self::Nginx
-        } else if HAPROXY_PAGES.iter().any(|sentence| body.contains(sentence)) {
+        } else if body.starts_with(HAPROXY_PAGE) {
             Self::Haproxy
         } else {
             Self::Unknown

@@ -136,11 +136,15 @@ pub fn probe_request(facts: &Facts<'_>) -> Option<ProbeRequest> {
 
 /// A `ws:`/`wss:` URL as the `http:`/`https:` URL of the same resource, fragment dropped.
 fn http_url(ws_url: &str) -> Option<String> {
-    let (scheme, rest) = ws_url.split_once("://")?;
-    let http = match scheme.to_ascii_lowercase().as_str() {
-        "ws" => "http://",
-        "wss" => "https://",
-        _ => return None,
+    let colon = ws_url.find(':')?;
+    let scheme = ws_url.get(..colon)?;
+    let rest = ws_url.get(colon + 1..)?.strip_prefix("//")?;
+    let http = if scheme.eq_ignore_ascii_case("ws") {
+        "http://"
+    } else if scheme.eq_ignore_ascii_case("wss") {
+        "https://"
+    } else {
+        return None;
     };
     let rest = rest.split('#').next().unwrap_or(rest);
     let mut url = String::with_capacity(http.len() + rest.len());
@@ -162,30 +166,22 @@ fn http_url(ws_url: &str) -> Option<String> {
 /// assert!(!same_origin("https://app.example/", "ws://app.example/ws"));
 /// ```
 pub fn same_origin(page_href: &str, ws_url: &str) -> bool {
-    match (
-        origin_of(page_href),
-        http_url(ws_url).as_deref().and_then(origin_of),
-    ) {
-        (Some(page), Some(socket)) => page.eq_ignore_ascii_case(socket),
-        _ => false,
-    }
-}
-
-/// `scheme://host[:port]` of an absolute `http:`/`https:` URL, user info left out.
-fn origin_of(href: &str) -> Option<&str> {
-    let after_scheme = href.find("://")? + 3;
-    let scheme = href.get(..after_scheme)?;
-    if !scheme.eq_ignore_ascii_case("http://") && !scheme.eq_ignore_ascii_case("https://") {
-        return None;
-    }
-    let rest = href.get(after_scheme..)?;
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let authority = rest.get(..end)?;
-    // User info never reaches a page's own `href` that matters here; refuse to guess.
-    if authority.contains('@') || authority.is_empty() {
-        return None;
-    }
-    href.get(..after_scheme + end)
+    let Some(http) = http_url(ws_url) else {
+        return false;
+    };
+    // `scheme://authority` of the socket's URL as http(s), then the same at the page's start.
+    let authority_start = http.find('/').map_or(0, |slash| slash + 2);
+    let end = http
+        .get(authority_start..)
+        .and_then(|rest| rest.find(['/', '?', '#', '@']))
+        .map_or(http.len(), |at| authority_start + at);
+    let origin = http.get(..end).unwrap_or_default();
+    let page = page_href.as_bytes();
+    page_href
+        .get(..origin.len())
+        .is_some_and(|start| start.eq_ignore_ascii_case(origin))
+        && matches!(page.get(origin.len()), None | Some(b'/' | b'?' | b'#'))
+        && http.as_bytes().get(end) != Some(&b'@')
 }
 
 /// The URL the TLS probe fetches: `https://` with the socket URL's host and port, and

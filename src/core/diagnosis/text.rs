@@ -29,7 +29,7 @@ const HEARTBEAT_EXAMPLE: &str =
     "`heartbeat: { interval_ms: 25000, message: \"ping\", timeout_ms: 10000 }`";
 
 /// What a heartbeat needs from the server.
-const SERVER_MUST_ANSWER: &str = "the server must answer each heartbeat message (any message from it counts) within `heartbeat.timeout_ms`, or wsguard closes the connection as dead (code 4901)";
+const SERVER_MUST_ANSWER: &str = "the server must answer each heartbeat (any message counts) within `heartbeat.timeout_ms`, or wsguard closes the connection as dead (4901)";
 
 pub(super) const MIXED_CONTENT: &str = "An insecure ws:// socket cannot be opened from an HTTPS page: the browser blocks it as mixed content (or the `insecure` option, set to \"error\", refused it before trying).";
 pub(super) const MIXED_CONTENT_ADVICE: Advice = &["Use a wss:// URL served with a valid certificate, or a relative URL such as \"/ws\", which wsguard turns into wss:// on HTTPS pages; only loopback hosts (localhost, 127.0.0.1, [::1]) may keep ws:// on a secure page, and not in Safari."];
@@ -119,13 +119,13 @@ pub(super) const CONNECTION_LOST_ADVICE: Advice = &[
 pub(super) fn idle_advice(idle_ms: Millis) -> String {
     let interval = suggested_interval_ms(idle_ms);
     let mut out = String::with_capacity(720);
-    out.push_str("Keep the connection from going silent that long: enable the heartbeat with `interval_ms` below the silence, such as `heartbeat: { interval_ms: ");
+    out.push_str("Enable the heartbeat with `interval_ms` below that silence, such as `heartbeat: { interval_ms: ");
     push_decimal(&mut out, interval);
     out.push_str(", message: \"ping\", timeout_ms: ");
     push_decimal(&mut out, interval.min(10_000));
     out.push_str(" }`; ");
     out.push_str(SERVER_MUST_ANSWER);
-    out.push_str(". Traffic either way resets nginx's proxy_read_timeout (60 s unless set) and HAProxy's timeout tunnel (without it, timeout client and timeout server: 50 s in Debian's stock haproxy.cfg); raising those, the AWS load balancers' idle timeout (60 s) or Cloudflare's 100 s is the other fix.");
+    out.push_str(". Traffic either way resets nginx's proxy_read_timeout (60 s by default) and HAProxy's timeout tunnel (else timeout client/server: 50 s in Debian's haproxy.cfg); or raise those, the AWS load balancers' idle timeout (60 s) or Cloudflare's 100 s.");
     out
 }
 

@@ -14,7 +14,7 @@ pub(super) fn answered(answer: Answer) -> (String, Advice) {
     let software = answer.software;
     let (tail, advice): (&str, Advice) = match status {
         502..=504 => (
-            ": it runs, but the server it forwards this URL to does not answer (stopped, restarting, or not where the proxy points).",
+            ": it runs, but the server behind it does not answer (down, restarting, or not where the proxy points).",
             match software {
                 Software::Nginx => NGINX_BACKEND_DOWN,
                 Software::Haproxy => HAPROXY_BACKEND_DOWN,
@@ -22,23 +22,23 @@ pub(super) fn answered(answer: Answer) -> (String, Advice) {
             },
         ),
         404 => (
-            ": most likely nothing serves WebSockets at this path (unless the server routes only upgrades there).",
+            ": likely nothing serves WebSockets at this path.",
             WRONG_PATH,
         ),
         401 | 403 => (
-            ": an authentication or Origin check refused the request.",
+            ": an authentication or Origin check refused it.",
             REFUSED,
         ),
         400 | 426 => (
-            ", as a WebSocket server answers a request without an upgrade, yet the handshake failed: most likely a proxy in between does not pass the Upgrade and Connection headers on, or the server refused this page's Origin or credentials.",
+            ", as a WebSocket server does without an upgrade: most likely a proxy drops the Upgrade and Connection headers, or the server refused this page's Origin or credentials.",
             UPGRADE_LOST,
         ),
         0 => (
-            ": a redirect (3xx), which a WebSocket handshake does not follow.",
+            ": a redirect, which a handshake does not follow.",
             REDIRECTED,
         ),
         _ => (
-            ", and the WebSocket upgrade was refused.",
+            ", and refused the upgrade.",
             super::text::HANDSHAKE_REJECTED_ADVICE,
         ),
     };
@@ -60,19 +60,19 @@ pub(super) fn answered(answer: Answer) -> (String, Advice) {
     (summary, advice)
 }
 
-const NGINX_BACKEND_DOWN: Advice = &["Start the WebSocket server, or make nginx's proxy_pass name the address and port where it listens; nginx's error log names the upstream it could not reach."];
-const HAPROXY_BACKEND_DOWN: Advice = &["Start the WebSocket server, or make the server line of the HAProxy backend that serves this path name the address and port where it listens."];
-const PROXY_BACKEND_DOWN: Advice = &["Start the WebSocket server, or fix the address and port the proxy forwards this path to; the proxy's error log names the server it could not reach."];
+const NGINX_BACKEND_DOWN: Advice = &["Start the WebSocket server, or point nginx's proxy_pass at where it listens; nginx's error log names the upstream it could not reach."];
+const HAPROXY_BACKEND_DOWN: Advice = &["Start the WebSocket server, or point the server line of the HAProxy backend for this path at where it listens."];
+const PROXY_BACKEND_DOWN: Advice = &["Start the WebSocket server, or point the proxy at where it listens; the proxy's error log names what it could not reach."];
 
-const WRONG_PATH: Advice = &["Check the URL's path against the server's WebSocket route; behind a proxy, the rule that forwards WebSocket requests (an nginx location, an HAProxy ACL) must match this path too."];
+const WRONG_PATH: Advice = &["Check the URL's path against the server's WebSocket route, and the proxy rule that forwards it (an nginx location, an HAProxy ACL)."];
 
-const REDIRECTED: Advice = &["Use the URL the redirect points to (often https:// for http://, or a trailing slash), or serve the WebSocket endpoint without the redirect; a login redirect means the handshake lacks the credentials the server expects."];
+const REDIRECTED: Advice = &["Use the URL the redirect points to, or serve the endpoint without one; a redirect to a login page means missing credentials."];
 
-const REFUSED: Advice = &["Check the credentials the server expects (a cookie, or a token in the URL's query) and the Origins that it and any proxy in front of it allow: the handshake sends this page's Origin."];
+const REFUSED: Advice = &["Check the credentials the server expects (a cookie, or a token in the query) and the Origins that it and any proxy allow: the handshake sends this page's Origin."];
 
 const UPGRADE_LOST: Advice = &[
     NGINX_UPGRADE,
-    "Otherwise check the Origins and credentials the server accepts. ",
+    "Else check the Origins and credentials the server accepts. ",
     TEST_WITH_CURL,
     "https://host/path",
     EXPECT_101,
@@ -88,24 +88,25 @@ const UPGRADE_LOST: Advice = &[
 /// ```
 pub const RESTART_GRACE_MS: u64 = 60_000;
 
-pub(super) const RESTARTING: &str = "The server closed the connection for a restart (code 1001, 1012 or 1013) and is not back yet: connecting fails as it does while a server restarts.";
-pub(super) const RESTARTING_ADVICE: Advice = &["Nothing to fix during a deploy or restart: wsguard keeps retrying, and if the server is not back within 60 s it reports the failure with advice."];
+pub(super) const RESTARTING: &str =
+    "The server closed for a restart (1001, 1012 or 1013) and is not back yet.";
+pub(super) const RESTARTING_ADVICE: Advice = &["Nothing to fix during a deploy: wsguard keeps retrying, and reports the failure if the server is not back within 60 s."];
 
-pub(super) const SAME_ORIGIN_DOWN: &str = "Nothing answered a plain request to this page's own origin either: the server, or the proxy in front of it, is down, restarting or resetting connections. The certificate is not the cause: this page loaded over it.";
+pub(super) const SAME_ORIGIN_DOWN: &str = "Nothing answered a plain request to this page's own origin either: the server or its proxy is down or restarting (not a certificate problem: the page loaded over it).";
 pub(super) const SAME_ORIGIN_DOWN_ADVICE: Advice = &[
-    "Check that the server and any proxy in front of it run and accept connections; wsguard keeps retrying. ",
+    "Check that the server and its proxy run; wsguard keeps retrying. ",
     CONSOLE_LINE,
-    " names the exact error.",
+    " names the error.",
 ];
 
-pub(super) const SAME_ORIGIN_FAILED: &str = "The handshake to this page's own origin failed before the socket opened: the server or a proxy refused the upgrade, or nothing answered. The certificate is not the cause: this page loaded over it.";
+pub(super) const SAME_ORIGIN_FAILED: &str = "The handshake to this page's own origin failed: the server or a proxy refused the upgrade, or nothing answered (not a certificate problem: the page loaded over it).";
 
-pub(super) const REWRITTEN: &str = "wsguard upgraded this ws:// URL to wss:// because the page was loaded over HTTPS, and the secure handshake with that port failed: the port likely speaks plain HTTP (a server's HTTPS port is usually another one), or nothing listens there, or its certificate is not trusted.";
-pub(super) const REWRITTEN_ADVICE: Advice = &["Use a relative URL such as \"/ws\", which follows the page's scheme, host and port, or a wss:// URL with the port where TLS is served (443 by default): browsers block ws:// on HTTPS pages."];
+pub(super) const REWRITTEN: &str = "wsguard upgraded this ws:// URL to wss:// for the HTTPS page, and TLS to that port failed: it likely speaks plain HTTP (or nothing listens, or the certificate is untrusted).";
+pub(super) const REWRITTEN_ADVICE: Advice = &["Use a relative URL such as \"/ws\" (the page's own scheme, host and port), or wss:// with the port that serves TLS (443 by default)."];
 
-pub(super) const TLS_FAILED: &str = "The browser closed with code 1015, a failed TLS handshake (Firefox reports every TLS failure so): the certificate is untrusted, expired or for another host, or the port does not speak TLS.";
+pub(super) const TLS_FAILED: &str = "The TLS handshake failed (code 1015, as Firefox reports it): the certificate is untrusted, expired or for another host, or the port does not speak TLS.";
 pub(super) const TLS_FAILED_ADVICE: Advice = &[
-    "Open https://host:port/ in a Firefox tab: its certificate error page names the error. ",
+    "Open https://host:port/ in a Firefox tab: its error page names the error. ",
     super::text::CERTIFICATE_FIX,
 ];
 
