@@ -72,10 +72,11 @@ const scenarios = [
     probePrivacy: true,
   },
   {
-    // The same through the ws:// → wss:// upgrade warning (insecure: "upgrade", the default).
+    // The same through the ws:// → wss:// upgrade warning (insecure: "upgrade", the default);
+    // the upgraded URL's TLS fails, which the diagnosis owns as its own rewrite.
     name: "redaction-upgrade",
     url: () => `ws://alice:${SECRET}@127.0.0.1:${setup.lab.ports.refused}/live?token=${SECRET}`,
-    expected: "certificate",
+    expected: "mixed-content",
     options: { log: true },
     redaction: true,
   },

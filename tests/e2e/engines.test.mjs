@@ -98,7 +98,7 @@ const scenarios = [
   {
     name: "redaction-upgrade",
     url: () => `ws://alice:${SECRET}@127.0.0.1:${lab.ports.refused}/live?token=${SECRET}`,
-    expected: "certificate",
+    expected: "mixed-content",
     options: { log: true },
     redaction: true,
   },
