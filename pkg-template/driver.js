@@ -956,7 +956,7 @@ export class Driver {
         this.#leave();
       }
     };
-    const settled = (reached, skipped) => finish((session) => session.probed(url, reached, skipped));
+    const settled = (reached, skipped) => finish((session) => session.probed(url, reached, skipped, undefined, "", ""));
     const abandon = () => {
       finished = true;
       clearDeadline?.();
@@ -976,11 +976,12 @@ export class Driver {
       Promise.resolve(fetch(url, init))
         .then(async (response) => {
           if (!sameOrigin) return settled(true, false);
-          const status = Number(response?.status) || 0;
+          const number = Number(response?.status);
+          const status = number >= 0 && number <= 999 ? number | 0 : 0;
           const server = String(response?.headers?.get("server") ?? "");
           // HAProxy names itself only in the text of its error pages.
           const body = status >= 400 ? await response.text().then((text) => String(text).slice(0, 512), () => "") : "";
-          finish((session) => session.probeAnswered(url, status, server, body));
+          finish((session) => session.probed(url, true, false, status, server, body));
         })
         .catch(() => settled(false, false));
     } catch {

@@ -282,23 +282,26 @@ impl Session {
         self.logic.network(millis(now), online);
     }
 
-    /// The same-origin probe of `url` got an HTTP answer: its status, its `Server` header
-    /// (empty when absent) and the start of its body (empty when not read).
-    #[wasm_bindgen(js_name = probeAnswered)]
-    pub fn probe_answered(&mut self, url: &str, status: u16, server: &str, body: &str) {
-        self.logic.probe_answered(url, status, server, body);
-    }
-
-    /// The probe answered: `reached` when the request resolved, `skipped` when no
+    /// The probe of `url` settled: `status` is the HTTP status a same-origin probe read (with
+    /// its `Server` header and the start of its body, empty when absent), or `None` when no
+    /// status could be read: then `reached` when the request resolved, `skipped` when no
     /// request could be made.
-    #[wasm_bindgen(js_name = probed)]
-    pub fn probe_finished(&mut self, origin: &str, reached: bool, skipped: bool) {
-        let result = match (skipped, reached) {
-            (true, _) => Probe::Skipped,
-            (false, true) => Probe::TlsOk,
-            (false, false) => Probe::TlsFailed,
+    pub fn probed(
+        &mut self,
+        url: &str,
+        reached: bool,
+        skipped: bool,
+        status: Option<u16>,
+        server: &str,
+        body: &str,
+    ) {
+        let result = match (status, skipped, reached) {
+            (Some(status), _, _) => return self.logic.probe_answered(url, status, server, body),
+            (None, true, _) => Probe::Skipped,
+            (None, false, true) => Probe::TlsOk,
+            (None, false, false) => Probe::TlsFailed,
         };
-        self.logic.probe_finished(origin, result);
+        self.logic.probe_finished(url, result);
     }
 
     /// Hands every pending action to `sink`, in order.
