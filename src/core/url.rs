@@ -382,7 +382,7 @@ pub fn upgrade_warning(from: &str, to: &str) -> String {
         &redact(from),
         " to ",
         &redact(to),
-        " because this page was loaded over HTTPS, where browsers block ws:// as mixed content. Use a wss:// URL (with the port that serves TLS), a relative URL such as \"/ws\", or the option insecure: \"allow\" to keep ws:// for a localhost back end.",
+        " for this HTTPS page, where browsers block ws://. Use wss:// (on the port that serves TLS), a relative URL such as \"/ws\", or insecure: \"allow\" for a localhost back end.",
     ])
 }
 

@@ -32,7 +32,7 @@ const HEARTBEAT_EXAMPLE: &str =
 const SERVER_MUST_ANSWER: &str = "the server must answer each heartbeat (any message counts) within `heartbeat.timeout_ms`, or wsguard closes the connection as dead (4901)";
 
 pub(super) const MIXED_CONTENT: &str = "An insecure ws:// socket cannot be opened from an HTTPS page: the browser blocks it as mixed content (or the `insecure` option, set to \"error\", refused it before trying).";
-pub(super) const MIXED_CONTENT_ADVICE: Advice = &["Use a wss:// URL served with a valid certificate, or a relative URL such as \"/ws\", which wsguard turns into wss:// on HTTPS pages; only loopback hosts (localhost, 127.0.0.1, [::1]) may keep ws:// on a secure page, and not in Safari."];
+pub(super) const MIXED_CONTENT_ADVICE: Advice = &["Use wss:// with a valid certificate, or a relative URL such as \"/ws\" (wss:// on HTTPS pages); only loopback hosts (localhost, 127.0.0.1, [::1]) may keep ws:// on a secure page, and not in Safari."];
 
 pub(super) const USER_CLOSE: &str = "The application closed the connection.";
 pub(super) const USER_RECONNECT: &str =
@@ -44,16 +44,16 @@ pub(super) const SUSPENDED_ADVICE: Advice = &["Nothing to fix: wsguard reconnect
 
 pub(super) const OPEN_FAILED_BECAUSE: &str = "No socket was created for this attempt: ";
 pub(super) const OPEN_FAILED: &str = "The browser refused to create the socket, so no connection was attempted (for example a port browsers block, or an invalid URL).";
-pub(super) const OPEN_FAILED_ADVICE: Advice = &["Read the exception on the console (wsguard logs it, and the error event carries it as event.error). A URL function must return a ws:, wss:, http:, https: or relative URL string, or a Promise of one, and must not throw; otherwise check the URL and its port (browsers refuse a few ports, such as 25 or 6000, for any WebSocket)."];
+pub(super) const OPEN_FAILED_ADVICE: Advice = &["Read the exception on the console (also event.error). A URL function must return a ws:, wss:, http:, https: or relative URL, or a Promise of one; otherwise check the URL and its port (browsers refuse a few, such as 25 or 6000)."];
 
 pub(super) const OFFLINE: &str =
     "The browser reports no network connection (navigator.onLine is false).";
-pub(super) const OFFLINE_ADVICE: Advice = &["Nothing to fix in the application: wsguard reconnects as soon as the browser fires \"online\". If the device does have a network, look for DevTools network throttling set to Offline, a VPN or a captive portal."];
+pub(super) const OFFLINE_ADVICE: Advice = &["Nothing to fix in the application: wsguard reconnects when the browser fires \"online\". If the device has a network, look for DevTools throttling set to Offline, a VPN or a captive portal."];
 
 pub(super) const CONNECT_TIMEOUT: &str = "The handshake did not complete within `connect_timeout_ms`: nothing answered in time at that address, or the server or a proxy is overloaded.";
 pub(super) const BROWSER_TIMEOUT: &str = "The handshake did not complete before the browser's own limit (about 30 s for wss://, 240 s for ws://): something accepted the connection but never answered.";
 pub(super) const TIMEOUT_ADVICE: Advice = &[
-    "Check the host and port, and that the server answers there (a firewall that drops packets instead of refusing them looks like this); look for a stalled proxy or an overloaded server; raise `connect_timeout_ms` only if the server is merely slow. ",
+    "Check the host and port (a firewall that drops packets looks like this), a stalled proxy or an overloaded server; raise `connect_timeout_ms` only if the server is merely slow. ",
     TEST_WITH_CURL,
     "https://host/path (http:// for ws://)",
     EXPECT_101,
@@ -61,7 +61,7 @@ pub(super) const TIMEOUT_ADVICE: Advice = &[
 
 pub(super) const HEARTBEAT_LOST: &str = "The heartbeat got no answer within `heartbeat.timeout_ms`, so wsguard closed the connection as dead.";
 pub(super) const HEARTBEAT_ADVICE: Advice = &[
-    "Usually a network that vanished without a trace (sleep, Wi-Fi change, a NAT or proxy that forgot the connection): wsguard reconnects. If it happens while the network is fine, ",
+    "Usually a network that vanished (sleep, a Wi-Fi change, a NAT or proxy that forgot the connection): wsguard reconnects. If the network is fine, ",
     SERVER_MUST_ANSWER,
     "; raise `heartbeat.timeout_ms` if the server is slow to reply.",
 ];
