@@ -92,6 +92,15 @@ const setups = [
   { name: "origin-refused", variant: "origin-refused", check: (s, k, e) => rejectedWith(s, 403, e) },
   { name: "wrong-path", variant: "correct", url: (p) => p.urls.nope, check: (s, k, e) => rejectedWith(s, 404, e) },
   {
+    // HAProxy routing only the site and the sockets (no default_backend): its own 503 for the
+    // unrouted path, the same answer as a backend that is down.
+    name: "wrong-path-no-default-backend",
+    only: "haproxy",
+    variant: "no-default-backend",
+    url: (p) => p.urls.nope,
+    check: (s, k, e) => rejectedWith(s, 503, e),
+  },
+  {
     // The proxy's self-signed leaf, from a page on its trusted port: TLS fails, the fetch too.
     name: "bad-certificate",
     variant: "correct",

@@ -9,6 +9,8 @@
 //   originCheck      an origin: `http-request deny` on the socket paths for any other Origin
 //   tunnelTimeout    `timeout tunnel` (none by default, as in Debian's config)
 //   clientServerTimeout  `timeout client` and `timeout server` (50s by default)
+//   noDefaultBackend the page and /pkg/ routed by an ACL, no `default_backend`: an unrouted path
+//                    gets HAProxy's own 503 ("No server is available …")
 //   healthCheck      false: the server line without `check`. Then a stopped backend is found
 //                    only by refused connects, retried 3 times 1 s apart: the 503 comes after
 //                    3.0 s (measured), as long as wsguard's probe waits. With `check` (the
@@ -36,6 +38,7 @@ export function haproxyConfig({
   tunnelTimeout,
   clientServerTimeout,
   healthCheck = true,
+  noDefaultBackend = false,
 }) {
   const clientServer = clientServerTimeout ?? "50s";
   // Exact paths: `path_beg /ws` would also send /wsguard/… to the socket backend.
@@ -65,7 +68,11 @@ frontend site
     ${socketAcl}
 ${originRules.join("\n")}
     use_backend sockets if is_socket
-    default_backend static
+${
+  noDefaultBackend
+    ? "    acl is_site path / /index.html\n    acl is_site path_beg /pkg/\n    use_backend static if is_site"
+    : "    default_backend static"
+}
 
 backend sockets
     server app 127.0.0.1:${backendPort}${healthCheck ? " check" : ""}

@@ -50,6 +50,8 @@ export const VARIANTS = {
     // Without a health check HAProxy retries the refused connect for 3 s before its 503.
     "backend-down-no-check": { backendDown: true, healthCheck: false },
     "origin-refused": { originCheck: "https://allowed.example" },
+    // Only the page, the package and the sockets routed: another path gets HAProxy's own 503.
+    "no-default-backend": { noDefaultBackend: true },
     "idle-tunnel": { tunnelTimeout: "3s" },
     "idle-client-server": { clientServerTimeout: "3s" },
   },
