@@ -105,8 +105,10 @@ async function waitForPort(port, { timeoutMs = 10_000, failed }) {
   }
 }
 
-// Every proxy process alive, so that one still running when this process exits is stopped.
+// Every proxy process alive, so that one still running when this process exits is stopped, and
+// every run directory not yet removed.
 const live = new Set();
+const runDirs = new Set();
 function childrenOf(pid) {
   try {
     return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").split(/\s+/).filter(Boolean).map(Number);
@@ -126,6 +128,7 @@ process.on("exit", () => {
     signal(child.pid, "SIGTERM");
     for (const pid of workers) signal(pid, "SIGTERM");
   }
+  for (const dir of runDirs) rmSync(dir, { recursive: true, force: true });
 });
 for (const name of ["SIGINT", "SIGTERM"]) {
   // Only when nothing else handles it: then exit normally, so that the "exit" hook above runs.
@@ -173,10 +176,12 @@ export async function startProxy(kind, variant = "correct") {
 
   const certs = ensureCerts();
   const dir = mkdtempSync(join(tmpdir(), `wsguard-${kind}-`));
+  runDirs.add(dir);
   const cleanups = [];
   const cleanup = async () => {
     for (const step of cleanups.splice(0).reverse()) await step().catch(() => {});
     rmSync(dir, { recursive: true, force: true });
+    runDirs.delete(dir);
   };
   try {
     const backend = fields.backendDown ? null : await startWsBackend();
