@@ -51,6 +51,33 @@ if ! command -v firefox-esr >/dev/null 2>&1 || ! command -v WebKitWebDriver >/de
   DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends firefox-esr webkit2gtk-driver xvfb xauth
 fi
 
+# The reverse proxies of the proxy lab (tests/servers/proxies.mjs, tests/e2e/proxies.test.mjs):
+# Debian's nginx (in Debian 12 the `nginx` package holds the binary; nginx-light only adds a module)
+# and HAProxy. The tests run them as child processes with configs of their own; the packages'
+# maintainer scripts would start the system services, so a policy-rc.d that refuses every start
+# (exit 101) is in place during the install, unless one already is (as in Docker images), and the
+# services are stopped after, in case an init script started them anyway.
+if [ ! -x /usr/sbin/nginx ] || [ ! -x /usr/sbin/haproxy ]; then
+  step "setup: apt-get install nginx haproxy (system services not started)"
+  temporary_policy=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\n# wsguard setup: no service starts during this install\nexit 101\n' > /usr/sbin/policy-rc.d
+    chmod 755 /usr/sbin/policy-rc.d
+    temporary_policy=/usr/sbin/policy-rc.d
+  fi
+  remove_policy() { if [ -n "$temporary_policy" ]; then rm -f "$temporary_policy"; fi; }
+  trap remove_policy EXIT
+  # The lock timeout: another setup may be installing its own packages at the same moment.
+  apt-get update -o DPkg::Lock::Timeout=600
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends -o DPkg::Lock::Timeout=600 nginx haproxy
+  remove_policy
+  trap - EXIT
+  # Belt and braces: no system nginx or HAProxy may stay up (the tests start their own).
+  for service in nginx haproxy; do
+    if [ -x "/etc/init.d/$service" ]; then "/etc/init.d/$service" stop >/dev/null 2>&1 || true; fi
+  done
+fi
+
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   step "setup: npm ci"
   npm ci --no-audit --no-fund
@@ -65,4 +92,4 @@ if [ ! -f "$react_fixture/node_modules/.package-lock.json" ] \
   (cd "$react_fixture" && npm ci --no-audit --no-fund)
 fi
 
-echo "setup: ok (wasm-bindgen $want, $(wasm-pack --version), $("$CHROMIUM" --version 2>/dev/null | head -n1), $(firefox-esr --version 2>/dev/null | head -n1), WebKitGTK $(dpkg-query -W -f='${Version}' libwebkit2gtk-4.1-0 2>/dev/null), wasm-opt $(wasm-opt --version | awk '{print $3}'))"
+echo "setup: ok (wasm-bindgen $want, $(wasm-pack --version), $("$CHROMIUM" --version 2>/dev/null | head -n1), $(firefox-esr --version 2>/dev/null | head -n1), WebKitGTK $(dpkg-query -W -f='${Version}' libwebkit2gtk-4.1-0 2>/dev/null), wasm-opt $(wasm-opt --version | awk '{print $3}'), $(/usr/sbin/nginx -v 2>&1 | sed 's/^nginx version: //'), HAProxy $(/usr/sbin/haproxy -v 2>/dev/null | awk 'NR==1 {print $3}'))"

@@ -77,7 +77,9 @@ suite build bash scripts/build.sh
 # target, the ceiling below is the size it has reached: it may only go down.
 suite size node scripts/size.mjs --ceiling=40900
 # tests/e2e/ includes engines.test.mjs: the diagnosis scenarios and a conformance subset in
-# Chromium, Firefox ESR (puppeteer-core, WebDriver BiDi) and WebKitGTK (WebKitWebDriver, xvfb-run).
+# Chromium, Firefox ESR (puppeteer-core, WebDriver BiDi) and WebKitGTK (WebKitWebDriver, xvfb-run);
+# and proxies.test.mjs / proxy-behaviour.test.mjs: Debian's nginx and HAProxy, each started per
+# scenario as a child process with a generated config (tests/servers/proxies.mjs).
 suite e2e node --test --test-concurrency=1 tests/e2e/
 # The Rust example application (examples/app): built as a user would (wasm-pack, target web),
 # then run in Chromium against the lab.
@@ -86,7 +88,7 @@ suite app node --test --test-concurrency=1 tests/example/
 
 step "summary"
 # The scenario lines the end-to-end suites print (node's reporter prefixes them with "# ").
-grep -hE '^# (diagnosis|observed|leak|hostile-inputs|csp|pack|reentry|engine|engines|engine-version|ssr|react|worker|lifecycle): |^# soak: (clients|in_flight)' "$logs/e2e.log" 2>/dev/null | sed 's/^# //'
+grep -hE '^# (diagnosis|observed|leak|hostile-inputs|csp|pack|reentry|engine|engines|engine-version|ssr|react|worker|lifecycle|proxy|proxies|proxy-version|proxy-observed|proxy-idle): |^# soak: (clients|in_flight)' "$logs/e2e.log" 2>/dev/null | sed 's/^# //'
 grep -h '^size: gz_bytes' "$logs/size.log" 2>/dev/null
 grep -h '^# example: ' "$logs/app.log" 2>/dev/null | sed 's/^# //'
 printf '%s\n' "${summary[@]}"
