@@ -25,6 +25,9 @@ use wsguard::core::options::{BinaryType, Options};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+#[path = "client/probe.rs"]
+mod probe;
+
 /// How long a test waits for what it expects before it fails (the runner's limit is 20 s).
 const WAIT_MS: u32 = 5_000;
 

@@ -97,18 +97,20 @@ impl Client {
     pub fn with_source(url: UrlSource, mut options: Options) -> Result<Self, ClientError> {
         options.validate()?;
         options.normalize();
-        let url = match url {
-            UrlSource::Fixed(input) => UrlSource::Fixed(super::url::resolve_on_page(
-                &input,
-                options.insecure,
-                options.log,
-            )?),
-            source => source,
+        // Whether wsguard rewrote the fixed URL from `ws:` to `wss:` (a URL function's answers
+        // are resolved, and told, one by one).
+        let (url, upgraded) = match url {
+            UrlSource::Fixed(input) => {
+                let resolved = super::url::resolve_on_page(&input, options.insecure, options.log)?;
+                let upgraded = resolved.upgraded_from.is_some();
+                (UrlSource::Fixed(resolved.url), upgraded)
+            }
+            source => (source, false),
         };
         let hub = Rc::new(Hub::default());
         let observer = Rc::clone(&hub);
         Ok(Self {
-            driver: Driver::start(url, options, observer),
+            driver: Driver::start(url, upgraded, options, observer),
             hub,
         })
     }

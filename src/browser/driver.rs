@@ -8,7 +8,7 @@
 //! carry out the actions and bring the browser side in line (the socket `send` may use
 //! directly, a socket the session let go of, the one timer, the page listeners), then deliver
 //! the events — at once for an input from the browser, from a microtask for a call on the
-//! client. A probe event starts the HTTPS probe, whose answer goes back to the session.
+//! client. A probe event starts the probe (`probe.rs`), whose outcome goes back to the session.
 //!
 //! # No borrow across JavaScript
 //!
@@ -75,7 +75,7 @@ pub(super) struct DriverState {
     pub(super) binary_type: BinaryType,
     /// A URL function's pending Promise.
     url_wait: Option<Settling>,
-    /// A running HTTPS probe.
+    /// The running probe.
     probe: Option<probe::Running>,
     /// The socket the observer was last told it may send on directly.
     sendable: Option<SocketId>,
@@ -97,22 +97,32 @@ pub(super) struct Driver {
 }
 
 impl Driver {
-    /// Creates the driver and starts the first attempt.
+    /// Creates the driver and starts the first attempt. `upgraded`: whether wsguard rewrote a
+    /// fixed URL from `ws:` to `wss:`.
     pub(super) fn start(
         url_source: UrlSource,
+        upgraded: bool,
         options: Options,
         observer: Rc<dyn Observer>,
     ) -> Rc<Self> {
         let online = environment::is_online();
         let page_secure = super::url::page_is_secure();
+        let page = super::url::page_href();
         let seed = js::random_seed();
         let url = match &url_source {
             UrlSource::Fixed(url) => url.clone(),
             UrlSource::Function(_) => String::new(),
         };
+        let binary_type = options.binary_type;
+        let mut session = Session::new(options, seed, page_secure, url);
+        // The page's own origin: a socket there is probed with a request to its own URL.
+        if let Some(href) = &page {
+            session.set_page(href);
+        }
+        session.set_upgraded(upgraded);
         let state = DriverState {
-            binary_type: options.binary_type,
-            session: Session::new(options, seed, page_secure, url),
+            binary_type,
+            session,
             socket: None,
             timer: None,
             environment: None,

@@ -32,3 +32,15 @@ export function settle(promise, callback) {
     pending = null;
   };
 }
+
+// What the response to a same-origin probe says, as [status, Server header, start of body]: the
+// body (its first 512 characters) is read only for an error status, since HAProxy names itself
+// only in the text of its error pages. Rejects when the response cannot be read (a replaced
+// fetch's odd answer), which the probe reports as a failure, as driver.js does.
+export async function readAnswer(fetched) {
+  const response = await fetched;
+  const status = Number(response?.status) || 0;
+  const server = String(response?.headers?.get("server") ?? "");
+  const body = status >= 400 ? await response.text().then((text) => String(text).slice(0, 512), () => "") : "";
+  return [status, server, body];
+}

@@ -5,9 +5,9 @@
 //! callback. `driver` is its loop, a thin driver over the sans-IO
 //! [`Session`](crate::core::session::Session), and `hub` the subscriptions it delivers to;
 //! the other modules are its parts: the socket and its listeners, the RAII guards for
-//! listeners and timers, the page's network and visibility, the HTTPS probe, payload sizes,
-//! URL resolution on the page, the few global JavaScript functions it calls, and live counts
-//! for leak tests.
+//! listeners and timers, the page's network and visibility, the probe after a failed
+//! handshake, payload sizes, URL resolution on the page, the few global JavaScript functions
+//! it calls, and live counts for leak tests.
 //!
 //! ```no_run
 //! use wsguard::browser::client::Client;

@@ -75,6 +75,15 @@ pub fn page_is_secure() -> bool {
     page_location().is_some_and(|(protocol, _)| Page::new(&protocol, "").is_secure())
 }
 
+/// The address of the page (or worker), its `location.href`; `None` without a location.
+///
+/// ```no_run
+/// let href = wsguard::browser::url::page_href(); // Some("https://app.example/chat")
+/// ```
+pub fn page_href() -> Option<String> {
+    page_location().map(|(_, href)| href)
+}
+
 /// Resolves `input` to the WebSocket URL to open on the current page (see
 /// [`core::url`](crate::core::url) for the rules). A `ws://` URL upgraded to `wss://` is
 /// reported once per URL with `console.warn`.
@@ -85,16 +94,18 @@ pub fn page_is_secure() -> bool {
 /// assert_eq!(url, "wss://api.example/ws");
 /// ```
 pub fn resolve_url(input: &str, insecure: Insecure) -> Result<String, UrlError> {
-    resolve_on_page(input, insecure, true)
+    resolve_on_page(input, insecure, true).map(|resolved| resolved.url)
 }
 
-/// [`resolve_url`], with the upgrade warning only when `log` is set (the `log` option).
+/// [`resolve_url`], with the upgrade warning only when `log` is set (the `log` option); the
+/// result also says whether the URL was upgraded from `ws:`.
 ///
 /// ```no_run
 /// use wsguard::core::url::Insecure;
 /// let quiet = wsguard::browser::url::resolve_on_page("/ws", Insecure::Upgrade, false).unwrap();
+/// let upgraded = quiet.upgraded_from.is_some(); // true for ws: on an https: page
 /// ```
-pub fn resolve_on_page(input: &str, insecure: Insecure, log: bool) -> Result<String, UrlError> {
+pub fn resolve_on_page(input: &str, insecure: Insecure, log: bool) -> Result<Resolved, UrlError> {
     let location = page_location();
     let page = location
         .as_ref()
@@ -104,7 +115,7 @@ pub fn resolve_on_page(input: &str, insecure: Insecure, log: bool) -> Result<Str
         Some(from) if log => warn_upgrade_once(from, &resolved.url),
         _ => {}
     }
-    Ok(resolved.url)
+    Ok(resolved)
 }
 
 /// [`resolve_on_page`] on the page at `href` (its `location.href`, `None` outside a page), for

@@ -1,5 +1,6 @@
 //! A page that uses wsguard from Rust with plain wasm-bindgen: it connects, shows the state and
-//! the last diagnosis, sends what is typed and logs what comes back. Copy it as a start.
+//! the last diagnosis (with the HTTP status its probe got, if any), sends what is typed and logs
+//! what comes back. Copy it as a start.
 //!
 //! The server URL is `/ws` on the page's own host (`wss:` on HTTPS), or the `url` query
 //! parameter: `index.html?url=ws://127.0.0.1:8080/echo`. Build with
@@ -41,7 +42,11 @@ pub fn start() -> Result<(), JsValue> {
     let subscriptions = vec![
         client.on_state_change(move |_from, to| state.set_text_content(Some(to.as_str()))),
         client.on_diagnosis(move |d| {
-            let text = [d.kind.as_str(), ": ", &d.summary, " ", &d.advice].concat();
+            // The HTTP status a plain request to the socket's own URL got, when the socket is
+            // on this page's origin and its handshake failed (a proxy's 502, a 404 path).
+            let status = d.probe_status.map(|status| format!(" (HTTP {status})"));
+            let status = status.as_deref().unwrap_or("");
+            let text = [d.kind.as_str(), status, ": ", &d.summary, " ", &d.advice].concat();
             diagnosis.set_text_content(Some(&text));
         }),
         client.on_message(move |message| {

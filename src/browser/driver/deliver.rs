@@ -1,5 +1,5 @@
 //! Delivering the session's events to the observer, in order: at once for an input from the
-//! browser, from a microtask for a call on the client; and the HTTPS probe an event asks for.
+//! browser, from a microtask for a call on the client; and the probe an event asks for.
 
 use alloc::rc::Rc;
 use alloc::string::String;
@@ -10,7 +10,7 @@ use super::Driver;
 use crate::browser::environment;
 use crate::browser::events::{ClientEvent, CloseReport};
 use crate::browser::js::{self, Settling};
-use crate::browser::probe;
+use crate::browser::probe::{Outcome, Running};
 use crate::core::session::SessionEvent;
 
 impl Driver {
@@ -42,8 +42,8 @@ impl Driver {
             let next = self.state.borrow_mut().session.poll_event(online);
             let event = match next {
                 None => break,
-                Some(SessionEvent::Probe { url, .. }) => {
-                    self.start_probe(url);
+                Some(SessionEvent::Probe { url, same_origin }) => {
+                    self.start_probe(url, same_origin);
                     continue;
                 }
                 Some(SessionEvent::Open) => ClientEvent::Open,
@@ -80,16 +80,25 @@ impl Driver {
         }
     }
 
-    /// Runs the HTTPS probe the session asked for; its answer goes back to the session, and
-    /// the diagnosis that waited for it is delivered.
-    fn start_probe(self: &Rc<Self>, origin: String) {
+    /// Runs the probe the session asked for (of the socket's own URL when `same_origin`, else
+    /// of its HTTPS origin); its outcome goes back to the session, and the diagnosis that
+    /// waited for it is delivered. A new probe abandons the one still running, as in
+    /// `driver.js`.
+    fn start_probe(self: &Rc<Self>, url: String, same_origin: bool) {
         let weak = Rc::downgrade(self);
-        let probed = origin.clone();
-        let running = probe::Running::start(&probed, move |result| {
+        let probed = url.clone();
+        let running = Running::start(&probed, same_origin, move |outcome| {
             let Some(driver) = weak.upgrade() else { return };
             let finished = {
                 let mut state = driver.state.borrow_mut();
-                state.session.probe_finished(&origin, result);
+                match outcome {
+                    Outcome::Finished(result) => state.session.probe_finished(&url, result),
+                    Outcome::Answered {
+                        status,
+                        server,
+                        body,
+                    } => state.session.probe_answered(&url, status, &server, &body),
+                }
                 state.probe.take()
             };
             drop(finished);

@@ -44,8 +44,8 @@ impl Driver {
         }
     }
 
-    /// The URL function answered `value`: resolved on the page (and remembered as the
-    /// attempt's URL), then opened.
+    /// The URL function answered `value`: resolved on the page (remembered as the attempt's
+    /// URL, with whether wsguard rewrote it from `ws:` to `wss:`), then opened.
     fn url_answered(self: &Rc<Self>, socket: SocketId, value: &JsValue) {
         if !self.wanted(socket) {
             return;
@@ -65,9 +65,13 @@ impl Driver {
             (options.insecure, options.log)
         };
         match resolve_on_page(&input, insecure, log) {
-            Ok(url) => {
-                self.state.borrow_mut().session.set_url(url.clone());
-                self.create_socket(socket, &url);
+            Ok(resolved) => {
+                {
+                    let mut state = self.state.borrow_mut();
+                    state.session.set_url(resolved.url.clone());
+                    state.session.set_upgraded(resolved.upgraded_from.is_some());
+                }
+                self.create_socket(socket, &resolved.url);
             }
             Err(error) => self.attempt_failed(socket, url_error(&error)),
         }

@@ -42,10 +42,12 @@ const MIME = {
 
 /**
  * A static file server for `dir` on 127.0.0.1 (`/` is index.html). `onUpgrade(req, socket, head)`,
- * if given, takes the WebSocket upgrades of the same server.
+ * if given, takes the WebSocket upgrades of the same server; `onRequest(req, res)`, if given,
+ * answers the requests it returns true for, before any file is looked for.
  */
-export async function serveStatic(dir, { onUpgrade } = {}) {
+export async function serveStatic(dir, { onUpgrade, onRequest } = {}) {
   const server = http.createServer((req, res) => {
+    if (onRequest?.(req, res)) return;
     const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
     const file = normalize(join(dir, path.endsWith("/") ? `${path}index.html` : path));
     if (!file.startsWith(dir + sep) || !existsSync(file) || !statSync(file).isFile()) {
