@@ -118,7 +118,7 @@ export function readOptions(options) {
     }
   }
   const heartbeat = isObject(given.heartbeat) ? given.heartbeat : null;
-  const values = [
+  const scalars = [
     given.minDelayMs,
     given.maxDelayMs,
     given.factor,
@@ -133,13 +133,12 @@ export function readOptions(options) {
     heartbeat?.message,
     heartbeat?.timeoutMs,
     given.reconnectAfterSuspendMs,
-    given.protocols ?? [],
     given.binaryType,
     given.insecure,
     given.probe,
-    given.fatalCodes,
     given.log,
   ];
+  const values = [scalars, given.protocols ?? [], given.fatalCodes];
   return { values, given };
 }
 
