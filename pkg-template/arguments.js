@@ -219,7 +219,7 @@ const whole = (value, max) => typeof value === "number" && Number.isInteger(valu
 
 /**
  * classifyClose's input (a CloseEvent fits: its fields are read by name, own or inherited) as
- * the arguments of the Rust classifier, each undefined when absent.
+ * the values the Rust classifier takes, in order, each undefined when absent.
  */
 export function readClassifyInput(input) {
   if (input === undefined || input === null) return new Array(CLASSIFY_FIELDS.length);
