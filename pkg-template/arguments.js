@@ -118,7 +118,7 @@ export function readOptions(options) {
     }
   }
   const heartbeat = isObject(given.heartbeat) ? given.heartbeat : null;
-  const values = [
+  const scalars = [
     given.minDelayMs,
     given.maxDelayMs,
     given.factor,
@@ -133,13 +133,12 @@ export function readOptions(options) {
     heartbeat?.message,
     heartbeat?.timeoutMs,
     given.reconnectAfterSuspendMs,
-    given.protocols ?? [],
     given.binaryType,
     given.insecure,
     given.probe,
-    given.fatalCodes,
     given.log,
   ];
+  const values = [scalars, given.protocols ?? [], given.fatalCodes];
   return { values, given };
 }
 
@@ -220,7 +219,7 @@ const whole = (value, max) => typeof value === "number" && Number.isInteger(valu
 
 /**
  * classifyClose's input (a CloseEvent fits: its fields are read by name, own or inherited) as
- * the arguments of the Rust classifier, each undefined when absent.
+ * the values the Rust classifier takes, in order, each undefined when absent.
  */
 export function readClassifyInput(input) {
   if (input === undefined || input === null) return new Array(CLASSIFY_FIELDS.length);

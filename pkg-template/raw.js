@@ -321,7 +321,7 @@ export function resolveUrl(input, options) {
  * (a CloseEvent fits as it is, plus wasOpen, openForMs, idleForMs, url, …; every key optional).
  */
 export function classifyClose(input) {
-  return classify(...readClassifyInput(input), { diagnosis: diagnosisObject });
+  return classify(readClassifyInput(input), { diagnosis: diagnosisObject });
 }
 
 /** What all clients hold right now: { listeners, timers, sockets }, for leak tests. */

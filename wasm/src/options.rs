@@ -99,108 +99,81 @@ fn named<T>(option: OptionName, name: &str, parse: fn(&str) -> Option<T>) -> Res
     parse(name).ok_or_else(|| refusal(option, None, option.expected()))
 }
 
-/// The options as `arguments.js` gives them: each `None` when absent, every value already of
-/// the right JS type.
-#[derive(Default)]
-pub struct Given {
-    pub min_delay_ms: Option<f64>,
-    pub max_delay_ms: Option<f64>,
-    pub factor: Option<f64>,
-    pub jitter: Option<String>,
-    pub max_retries: Option<f64>,
-    pub connect_timeout_ms: Option<f64>,
-    pub stable_after_ms: Option<f64>,
-    pub max_buffered_messages: Option<f64>,
-    pub max_buffered_bytes: Option<f64>,
-    pub heartbeat: Option<(Option<f64>, Option<String>, Option<f64>)>,
-    pub reconnect_after_suspend_ms: Option<f64>,
-    pub protocols: Option<Vec<String>>,
-    pub binary_type: Option<String>,
-    pub insecure: Option<String>,
-    pub probe: Option<bool>,
-    pub fatal_codes: Option<Vec<f64>>,
-    pub log: Option<bool>,
-}
-
-impl Given {
-    /// The typed, validated options.
-    pub fn into_options(self) -> Result<Options, JsValue> {
-        use OptionName as N;
-        let mut options = Options::default();
-        let millis =
-            |option, value: Option<f64>, default| value.map_or(Ok(default), |v| whole(option, v));
-        options.min_delay_ms = millis(N::MinDelayMs, self.min_delay_ms, options.min_delay_ms)?;
-        options.max_delay_ms = match self.max_delay_ms {
-            Some(value) => whole(N::MaxDelayMs, value)?,
-            // The default ceiling never sits below an explicit minimum.
-            None => options.max_delay_ms.max(options.min_delay_ms),
-        };
-        options.factor = self.factor.unwrap_or(options.factor);
-        if let Some(jitter) = &self.jitter {
-            options.jitter = named(N::Jitter, jitter, Jitter::parse)?;
-        }
-        if let Some(retries) = self.max_retries {
-            options.max_retries = match retries {
-                f64::INFINITY => None,
-                retries => Some(small(N::MaxRetries, retries)?),
-            };
-        }
-        options.connect_timeout_ms = millis(
-            N::ConnectTimeoutMs,
-            self.connect_timeout_ms,
-            options.connect_timeout_ms,
-        )?;
-        options.stable_after_ms = millis(
-            N::StableAfterMs,
-            self.stable_after_ms,
-            options.stable_after_ms,
-        )?;
-        if let Some(messages) = self.max_buffered_messages {
-            options.max_buffered_messages = small(N::MaxBufferedMessages, messages)?;
-        }
-        options.max_buffered_bytes = millis(
-            N::MaxBufferedBytes,
-            self.max_buffered_bytes,
-            options.max_buffered_bytes,
-        )?;
-        if let Some((interval, message, timeout)) = self.heartbeat {
-            let defaults = Heartbeat::default();
-            options.heartbeat = Some(Heartbeat {
-                interval_ms: millis(N::HeartbeatIntervalMs, interval, defaults.interval_ms)?,
-                message: message.unwrap_or(defaults.message),
-                timeout_ms: millis(N::HeartbeatTimeoutMs, timeout, defaults.timeout_ms)?,
-            });
-        }
-        if let Some(limit) = self.reconnect_after_suspend_ms {
-            options.reconnect_after_suspend_ms = match limit {
-                f64::INFINITY => None,
-                limit => Some(whole(N::ReconnectAfterSuspendMs, limit)?),
-            };
-        }
-        if let Some(protocols) = self.protocols {
-            options.protocols = protocols;
-        }
-        if let Some(binary_type) = &self.binary_type {
-            options.binary_type = named(N::BinaryType, binary_type, BinaryType::parse)?;
-        }
-        if let Some(insecure) = &self.insecure {
-            options.insecure = named(N::Insecure, insecure, Insecure::parse)?;
-        }
-        options.probe = self.probe.unwrap_or(options.probe);
-        if let Some(codes) = self.fatal_codes {
-            // Anything but a whole number below 65536 becomes 0, which `validate` refuses.
-            let code = |code: &f64| {
-                if crate::errors::is_whole(*code, 65535.0) {
-                    *code as u16
-                } else {
-                    0
-                }
-            };
-            options.fatal_codes = codes.iter().map(code).collect();
-        }
-        options.log = self.log.unwrap_or(options.log);
-        options.validate().map_err(|error| refused(&error))?;
-        options.normalize();
-        Ok(options)
+/// The options as `arguments.js` gives them: `values` holds, in this order, `minDelayMs`,
+/// `maxDelayMs`, `factor`, `jitter`, `maxRetries`, `connectTimeoutMs`, `stableAfterMs`,
+/// `maxBufferedMessages`, `maxBufferedBytes`, whether there is a heartbeat, the heartbeat's
+/// `intervalMs`, `message` and `timeoutMs`, `reconnectAfterSuspendMs`, `binaryType`,
+/// `insecure`, `probe` and `log`, each `undefined` when absent and otherwise already of the
+/// right JS type; the two lists come apart (`fatal_codes` `None` when absent). Returns the
+/// typed, validated options.
+pub fn read(
+    values: &[JsValue],
+    protocols: Vec<String>,
+    fatal_codes: Option<Vec<f64>>,
+) -> Result<Options, JsValue> {
+    use OptionName as N;
+    let number = |index: usize| values.get(index).and_then(JsValue::as_f64);
+    let text = |index: usize| values.get(index).and_then(JsValue::as_string);
+    let flag = |index: usize| values.get(index).and_then(JsValue::as_bool);
+    let millis = |option, index, default| number(index).map_or(Ok(default), |v| whole(option, v));
+    let mut options = Options::default();
+    options.min_delay_ms = millis(N::MinDelayMs, 0, options.min_delay_ms)?;
+    options.max_delay_ms = match number(1) {
+        Some(value) => whole(N::MaxDelayMs, value)?,
+        // The default ceiling never sits below an explicit minimum.
+        None => options.max_delay_ms.max(options.min_delay_ms),
+    };
+    options.factor = number(2).unwrap_or(options.factor);
+    if let Some(jitter) = text(3) {
+        options.jitter = named(N::Jitter, &jitter, Jitter::parse)?;
     }
+    if let Some(retries) = number(4) {
+        options.max_retries = match retries {
+            f64::INFINITY => None,
+            retries => Some(small(N::MaxRetries, retries)?),
+        };
+    }
+    options.connect_timeout_ms = millis(N::ConnectTimeoutMs, 5, options.connect_timeout_ms)?;
+    options.stable_after_ms = millis(N::StableAfterMs, 6, options.stable_after_ms)?;
+    if let Some(messages) = number(7) {
+        options.max_buffered_messages = small(N::MaxBufferedMessages, messages)?;
+    }
+    options.max_buffered_bytes = millis(N::MaxBufferedBytes, 8, options.max_buffered_bytes)?;
+    if flag(9) == Some(true) {
+        let defaults = Heartbeat::default();
+        options.heartbeat = Some(Heartbeat {
+            interval_ms: millis(N::HeartbeatIntervalMs, 10, defaults.interval_ms)?,
+            message: text(11).unwrap_or(defaults.message),
+            timeout_ms: millis(N::HeartbeatTimeoutMs, 12, defaults.timeout_ms)?,
+        });
+    }
+    if let Some(limit) = number(13) {
+        options.reconnect_after_suspend_ms = match limit {
+            f64::INFINITY => None,
+            limit => Some(whole(N::ReconnectAfterSuspendMs, limit)?),
+        };
+    }
+    options.protocols = protocols;
+    if let Some(binary_type) = text(14) {
+        options.binary_type = named(N::BinaryType, &binary_type, BinaryType::parse)?;
+    }
+    if let Some(insecure) = text(15) {
+        options.insecure = named(N::Insecure, &insecure, Insecure::parse)?;
+    }
+    options.probe = flag(16).unwrap_or(options.probe);
+    if let Some(codes) = fatal_codes {
+        // Anything but a whole number below 65536 becomes 0, which `validate` refuses.
+        let code = |code: &f64| {
+            if crate::errors::is_whole(*code, 65535.0) {
+                *code as u16
+            } else {
+                0
+            }
+        };
+        options.fatal_codes = codes.iter().map(code).collect();
+    }
+    options.log = flag(17).unwrap_or(options.log);
+    options.validate().map_err(|error| refused(&error))?;
+    options.normalize();
+    Ok(options)
 }

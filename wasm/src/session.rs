@@ -20,7 +20,6 @@ use wsguard::core::url::UrlError;
 
 use crate::diagnosis::{send_diagnosis, DiagnosisSink};
 use crate::errors::{dom_exception, range_error, type_error};
-use crate::options::Given;
 
 #[wasm_bindgen]
 extern "C" {
@@ -92,62 +91,22 @@ fn number(socket: Option<SocketId>) -> f64 {
 #[wasm_bindgen]
 impl Session {
     /// Checks `url` (a string, resolved here, or a function) and the options (read by
-    /// `arguments.js`, each `undefined` when absent), with the page's `location.href` (`page`,
+    /// `arguments.js`: one array of the single values, each `undefined` when absent, then the
+    /// sub-protocols and the fatal codes; see [`crate::options::read`]), with the page's `location.href` (`page`,
     /// `undefined` outside a page) and a random seed for the jitter (both read in JavaScript);
     /// throws a `TypeError` or `SecurityError` for the URL, and
     /// `[name, index, expected]` for an option out of range.
     #[wasm_bindgen(constructor)]
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         url: JsValue,
-        min_delay_ms: Option<f64>,
-        max_delay_ms: Option<f64>,
-        factor: Option<f64>,
-        jitter: Option<String>,
-        max_retries: Option<f64>,
-        connect_timeout_ms: Option<f64>,
-        stable_after_ms: Option<f64>,
-        max_buffered_messages: Option<f64>,
-        max_buffered_bytes: Option<f64>,
-        heartbeat: bool,
-        heartbeat_interval_ms: Option<f64>,
-        heartbeat_message: Option<String>,
-        heartbeat_timeout_ms: Option<f64>,
-        reconnect_after_suspend_ms: Option<f64>,
+        values: Vec<JsValue>,
         protocols: Vec<String>,
-        binary_type: Option<String>,
-        insecure: Option<String>,
-        probe: Option<bool>,
         fatal_codes: Option<Vec<f64>>,
-        log: Option<bool>,
         page: Option<String>,
         seed_high: u32,
         seed_low: u32,
     ) -> Result<Session, JsValue> {
-        let options = Given {
-            min_delay_ms,
-            max_delay_ms,
-            factor,
-            jitter,
-            max_retries,
-            connect_timeout_ms,
-            stable_after_ms,
-            max_buffered_messages,
-            max_buffered_bytes,
-            heartbeat: heartbeat.then_some((
-                heartbeat_interval_ms,
-                heartbeat_message,
-                heartbeat_timeout_ms,
-            )),
-            reconnect_after_suspend_ms,
-            protocols: Some(protocols),
-            binary_type,
-            insecure,
-            probe,
-            fatal_codes,
-            log,
-        }
-        .into_options()?;
+        let options = crate::options::read(&values, protocols, fatal_codes)?;
         let resolved = match url.as_string() {
             Some(input) => Some(
                 resolve_at(&input, page.as_deref(), options.insecure, options.log)
