@@ -64,7 +64,8 @@ export function proxyVersion(kind) {
   const out = spawnSync(binary, ["-v"], { encoding: "utf8" });
   const text = `${out.stdout}${out.stderr}`;
   if (kind === "nginx") return text.match(/nginx\/\S+/)?.[0] ?? null;
-  return text.match(/HAProxy version (\S+)/)?.[1].replace(/^/, "HAProxy ") ?? null;
+  const version = text.match(/HAProxy version (\S+)/)?.[1];
+  return version ? `HAProxy ${version}` : null;
 }
 
 /** Free ports on 127.0.0.1, bound together so that they differ, then released. */
