@@ -43,15 +43,15 @@ pub(super) const SUSPENDED: &str = "The page was not running (back/forward cache
 pub(super) const SUSPENDED_ADVICE: Advice = &["Nothing to fix: wsguard reconnected at once."];
 
 pub(super) const OPEN_FAILED_BECAUSE: &str = "No socket was created for this attempt: ";
-pub(super) const OPEN_FAILED: &str = "The browser refused to create the socket, so no connection was attempted (for example a port browsers block, or an invalid URL).";
+pub(super) const OPEN_FAILED: &str = "The browser refused to create the socket (for example a port browsers block, or an invalid URL).";
 pub(super) const OPEN_FAILED_ADVICE: Advice = &["Read the exception on the console (also event.error). A URL function must return a ws:, wss:, http:, https: or relative URL, or a Promise of one; otherwise check the URL and its port (browsers refuse a few, such as 25 or 6000)."];
 
 pub(super) const OFFLINE: &str =
     "The browser reports no network connection (navigator.onLine is false).";
 pub(super) const OFFLINE_ADVICE: Advice = &["Nothing to fix in the application: wsguard reconnects when the browser fires \"online\". If the device has a network, look for DevTools throttling set to Offline, a VPN or a captive portal."];
 
-pub(super) const CONNECT_TIMEOUT: &str = "The handshake did not complete within `connect_timeout_ms`: nothing answered in time at that address, or the server or a proxy is overloaded.";
-pub(super) const BROWSER_TIMEOUT: &str = "The handshake did not complete before the browser's own limit (about 30 s for wss://, 240 s for ws://): something accepted the connection but never answered.";
+pub(super) const CONNECT_TIMEOUT: &str = "The handshake did not complete within `connect_timeout_ms`: nothing answered in time, or the server or a proxy is overloaded.";
+pub(super) const BROWSER_TIMEOUT: &str = "The handshake outlasted the browser's own limit (about 30 s for wss://, 240 s for ws://): something accepted the connection but never answered.";
 pub(super) const TIMEOUT_ADVICE: Advice = &[
     "Check the host and port (a firewall that drops packets looks like this), a stalled proxy or an overloaded server; raise `connect_timeout_ms` only if the server is merely slow. ",
     TEST_WITH_CURL,
@@ -66,11 +66,11 @@ pub(super) const HEARTBEAT_ADVICE: Advice = &[
     "; raise `heartbeat.timeout_ms` if the server is slow to reply.",
 ];
 
-pub(super) const UNREACHABLE: &str = "The ws:// handshake failed before the socket opened: nothing accepted the connection at that address, it was reset, or the server or a proxy refused the upgrade.";
+pub(super) const UNREACHABLE: &str = "The ws:// handshake failed: nothing accepted the connection, it was reset, or the server or a proxy refused the upgrade.";
 pub(super) const UNREACHABLE_ADVICE: Advice = &[
     CONSOLE_LINE,
     " names the exact error (ERR_CONNECTION_REFUSED, ERR_NAME_NOT_RESOLVED, \"Unexpected response code: 404\" …). ",
-    "Check that the server runs and listens on that host and port and that the path is right. ",
+    "Check that the server listens on that host, port and path. ",
     NGINX_UPGRADE,
     TEST_WITH_CURL,
     "http://host:port/path",
@@ -78,22 +78,23 @@ pub(super) const UNREACHABLE_ADVICE: Advice = &[
     " Outside local development use wss://: middleboxes often break plain ws:// upgrades.",
 ];
 
-pub(super) const CERTIFICATE: &str = "The secure handshake failed before the socket opened: likely a certificate problem (untrusted, expired, or hostname not in the certificate), or nothing answers at that address.";
+pub(super) const CERTIFICATE: &str = "The secure handshake failed: likely a certificate problem (untrusted, expired, or hostname not in the certificate), or nothing answers at that address.";
 pub(super) const CERTIFICATE_ADVICE: Advice = &[
     CONSOLE_LINE,
-    " names the exact error (ERR_CERT_AUTHORITY_INVALID, ERR_CERT_COMMON_NAME_INVALID, ERR_CERT_DATE_INVALID, ERR_SSL_PROTOCOL_ERROR, ERR_CONNECTION_REFUSED). ",
-    "Open https://host:port/ in a tab to see the certificate error; run openssl s_client -connect host:443 -servername host and check the expiry dates and that the host is in the Subject Alternative Name list. ",
+    " names the exact error (ERR_CERT_AUTHORITY_INVALID, ERR_CERT_DATE_INVALID …). ",
+    "Open https://host:port/ in a tab, or check dates and names with openssl s_client -connect host:443 -servername host. ",
     CERTIFICATE_FIX,
 ];
 
 /// How to make a certificate work, for every engine.
-pub(super) const CERTIFICATE_FIX: &str = "Use a certificate browsers trust (Let's Encrypt; mkcert for local development), and check that the server listens on that port and speaks TLS there.";
+pub(super) const CERTIFICATE_FIX: &str =
+    "Use a certificate browsers trust (Let's Encrypt; mkcert locally) on a port that speaks TLS.";
 
-pub(super) const HANDSHAKE_REJECTED: &str = "TLS to the server works, but the server or a proxy in front of it refused the WebSocket upgrade (an answer such as 400, 401, 403, 404, 426, 502 or 503, or an invalid handshake response).";
+pub(super) const HANDSHAKE_REJECTED: &str = "TLS to the server works, but the server or a proxy refused the upgrade (such as 400, 401, 403, 404, 426, 502 or 503, or an invalid handshake).";
 pub(super) const HANDSHAKE_REJECTED_ADVICE: Advice = &[
     CONSOLE_LINE,
     " gives the status (\"Unexpected response code: 403\"). ",
-    "Check the path, the credentials the server expects (cookie or token) and the Origins it allows; if protocols are offered, the server must select one. ",
+    "Check the path, credentials and allowed Origins; offered protocols need the server to select one. ",
     NGINX_UPGRADE,
     TEST_WITH_CURL,
     "https://host/path",
@@ -104,12 +105,12 @@ pub(super) const PROTOCOL_ERROR: &str = "The browser failed the open connection 
 pub(super) const PROTOCOL_ERROR_ADVICE: Advice = &[
     CONSOLE_LINE,
     " names the violation (\"Could not decode a text frame as UTF-8\" …). ",
-    "Fix the server or proxy: text frames must be valid UTF-8 (send other bytes as binary frames), server frames must not be masked, and compression must be negotiated before it is used.",
+    "Fix the server or proxy: text frames must be valid UTF-8 (other bytes go in binary frames), and server frames unmasked.",
 ];
 
 pub(super) const CONNECTION_LOST: &str = "The open connection dropped without a close frame: the network changed, the device slept, or the server or a proxy stopped or restarted.";
 pub(super) const CONNECTION_LOST_ADVICE: Advice = &[
-    "Usually transient: wsguard reconnects. If it happens often, read the server and proxy logs at that moment, and enable the heartbeat (",
+    "Usually transient: wsguard reconnects. If frequent, read the server's and proxy's logs, and enable the heartbeat (",
     HEARTBEAT_EXAMPLE,
     ") so that dead connections are noticed within seconds.",
 ];
@@ -145,21 +146,20 @@ pub(super) fn suggested_interval_ms(idle_ms: Millis) -> Millis {
 pub fn close_code_meaning(code: u16) -> &'static str {
     match code {
         1000 => "normal closure",
-        1001 => "going away: the server is shutting down or the endpoint is leaving",
+        1001 => "going away",
         1002 => "protocol error",
         1003 => "unsupported data",
-        1005 => "no status code in the close frame",
-        1006 => "abnormal closure",
+        1005 => "no status code",
         1007 => "invalid payload data",
-        1008 => "policy violation, often a failed authentication or authorisation check",
+        1008 => "policy violation, often a failed authentication",
         1009 => "message too big",
-        1010 => "a required extension was not negotiated",
+        1010 => "a required extension missing",
         1011 => "internal server error",
         1012 => "service restart",
-        1013 => "try again later: the server is overloaded",
-        1014 => "bad gateway: a proxy got an invalid answer from the server behind it",
+        1013 => "try again later",
+        1014 => "bad gateway",
         1015 => "TLS handshake failure",
-        3000..=3999 => "a code registered by a library or framework",
+        3000..=3999 => "a library or framework's code",
         4000..=4999 => "an application-defined code",
         _ => "a code without a defined meaning",
     }
@@ -179,15 +179,12 @@ pub(super) fn server_closed_summary(code: u16) -> String {
 
 pub(super) fn server_closed_advice(code: u16) -> Advice {
     match code {
-        1000 | 1005 => &["The server ended the connection on purpose; wsguard reconnects unless it is closed or the code is in `fatal_codes`. If the connection should have stayed open, the server's logs say why it closed."],
-        1001 => &["Usually a deploy, a restart or a page of the server going away: wsguard reconnects with backoff. If it happens without a deploy, read the server's logs."],
-        1008 => &["Check the credentials the server expects (token, cookie) and its policy (allowed Origins, rate limits). wsguard does not reconnect after 1008 by default (see `fatal_codes`): the same attempt would be refused the same way."],
-        1009 => &["A message exceeded the server's size limit: send smaller messages, or raise the limit on the server. wsguard does not reconnect after 1009 by default (see `fatal_codes`)."],
-        1002 | 1003 | 1007 | 1010 => &["The server refused what the client sent (its format, encoding, or missing extension): check the messages and sub-protocol the server expects. wsguard does not reconnect after this code by default (see `fatal_codes`)."],
-        1011 | 1014 => &["The server failed (1011), or a gateway could not reach it (1014): read the server's or proxy's logs; wsguard reconnects with backoff."],
-        1012 | 1013 => &["The server asked clients to come back later: wsguard waits at least 5 s before retrying, spread out so that clients do not all return at once."],
-        3000..=4999 => &["The server or library defines this code: look it up in its documentation, and add it to `fatal_codes` if a retry cannot succeed (for example a rejected login)."],
-        _ => &["Read the server's logs for why it closed; wsguard reconnects unless the code is in `fatal_codes`."],
+        3000..=4999 => &["The server or library defines this code; add it to `fatal_codes` if a retry cannot succeed."],
+        1001 | 1011 | 1014 => &["Usually a deploy or a server failure: read the server's or proxy's logs; wsguard reconnects with backoff."],
+        1008 => &["Check the credentials and policy (Origins, rate limits) the server expects; wsguard does not reconnect after 1008 by default (`fatal_codes`)."],
+        1012 | 1013 => &["The server asked clients to come back later: wsguard waits at least 5 s, spread out, before retrying."],
+        1002 | 1003 | 1007 | 1009 | 1010 => &["The server refused what the client sent (size, format, encoding or extension); wsguard does not reconnect after this code by default (`fatal_codes`)."],
+        _ => &["The server's logs say why it closed; wsguard reconnects unless the code is in `fatal_codes`."],
     }
 }
 

@@ -66,7 +66,8 @@ const PROXY_BACKEND_DOWN: Advice = &["Start the WebSocket server, or point the p
 
 const WRONG_PATH: Advice = &["Check the URL's path against the server's WebSocket route, and the proxy rule that forwards it (an nginx location, an HAProxy ACL)."];
 
-const REDIRECTED: Advice = &["Use the URL the redirect points to, or serve the endpoint without one; a redirect to a login page means missing credentials."];
+const REDIRECTED: Advice =
+    &["Use the URL it redirects to; a login redirect means missing credentials."];
 
 const REFUSED: Advice = &["Check the credentials the server expects (a cookie, or a token in the query) and the Origins that it and any proxy allow: the handshake sends this page's Origin."];
 
@@ -92,19 +93,19 @@ pub(super) const RESTARTING: &str =
     "The server closed for a restart (1001, 1012 or 1013) and is not back yet.";
 pub(super) const RESTARTING_ADVICE: Advice = &["Nothing to fix during a deploy: wsguard keeps retrying, and reports the failure if the server is not back within 60 s."];
 
-pub(super) const SAME_ORIGIN_DOWN: &str = "Nothing answered a plain request to this page's own origin either: the server or its proxy is down or restarting (not a certificate problem: the page loaded over it).";
+pub(super) const SAME_ORIGIN_DOWN: &str = "Nothing answers at this page's own origin: the server or its proxy is down (the page loaded over its certificate).";
 pub(super) const SAME_ORIGIN_DOWN_ADVICE: Advice = &[
     "Check that the server and its proxy run; wsguard keeps retrying. ",
     CONSOLE_LINE,
     " names the error.",
 ];
 
-pub(super) const SAME_ORIGIN_FAILED: &str = "The handshake to this page's own origin failed: the server or a proxy refused the upgrade, or nothing answered (not a certificate problem: the page loaded over it).";
+pub(super) const SAME_ORIGIN_FAILED: &str = "The handshake to this page's own origin failed: an upgrade refused, or nothing answered (the page loaded over its certificate).";
 
 pub(super) const REWRITTEN: &str = "wsguard upgraded this ws:// URL to wss:// for the HTTPS page, and TLS to that port failed: it likely speaks plain HTTP (or nothing listens, or the certificate is untrusted).";
 pub(super) const REWRITTEN_ADVICE: Advice = &["Use a relative URL such as \"/ws\" (the page's own scheme, host and port), or wss:// with the port that serves TLS (443 by default)."];
 
-pub(super) const TLS_FAILED: &str = "The TLS handshake failed (code 1015, as Firefox reports it): the certificate is untrusted, expired or for another host, or the port does not speak TLS.";
+pub(super) const TLS_FAILED: &str = "The TLS handshake failed (Firefox's code 1015): an untrusted, expired or wrong-host certificate, or no TLS on that port.";
 pub(super) const TLS_FAILED_ADVICE: Advice = &[
     "Open https://host:port/ in a Firefox tab: its error page names the error. ",
     super::text::CERTIFICATE_FIX,
