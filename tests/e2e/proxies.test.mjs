@@ -113,6 +113,7 @@ for (const engineName of engines) {
             if (!versions[proxyKind]) throw new Error(`${proxyKind} is not installed: run scripts/setup.sh`);
             if (launchError) throw launchError;
             proxy = await startProxy(proxyKind, pick(scenario.variant, proxyKind));
+            ctx.log = proxy.log;
             const budget = (scenario.waitMs ?? 8000) + (scenario.holdMs ?? 0) + 30_000;
             run = await within(budget, runScenario({ engine, lab, proxy, scenario }), `${proxyKind} ${scenario.name}`);
             note = assertRun(run, scenario, expected, ctx);

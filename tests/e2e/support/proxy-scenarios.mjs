@@ -98,13 +98,17 @@ export const SCENARIOS = [
     variant: "backend-down",
     expected: "handshake-rejected",
     engines: ["firefox", "webkit"],
-    label: (proxy) => (proxy === "nginx" ? "status 502, names nginx, proxy_pass" : "status 503, names HAProxy, server, backend"),
-    check(run, { proxy }) {
+    label: (proxy) =>
+      proxy === "nginx" ? "status 502, names nginx, proxy_pass, its error log" : "status 503, names HAProxy, server, backend",
+    check(run, { proxy, log }) {
       const detail = nth(run, 1);
       if (proxy === "nginx") {
         probeAnswered(detail, 502);
         includes(detail, "summary", "nginx");
         includes(detail, "advice", "proxy_pass");
+        // The advice says nginx's error log names the upstream it could not reach.
+        includes(detail, "advice", "error log names the upstream");
+        assert.match(log(), /connect\(\) failed .* while connecting to upstream, .*upstream: "http:\/\/127\.0\.0\.1:\d+\/ws"/);
       } else {
         probeAnswered(detail, 503);
         includes(detail, "summary", "HAProxy");
