@@ -155,7 +155,10 @@ pub fn is_secure_at(href: Option<&str>) -> bool {
 /// The page at `href`: its protocol is the scheme with the colon, as `location.protocol`.
 fn page_at(href: &str) -> Page<'_> {
     // `get`, not indexing: indexing brings in the panic path and its messages.
-    let protocol = href.find(':').and_then(|colon| href.get(..=colon)).unwrap_or("");
+    let protocol = href
+        .find(':')
+        .and_then(|colon| href.get(..=colon))
+        .unwrap_or("");
     Page::new(protocol, href)
 }
 
