@@ -34,7 +34,7 @@ use alloc::vec::Vec;
 
 use super::buffer::SendError;
 use super::close::{CloseError, CloseInfo};
-use super::diagnosis::{is_wss, same_origin, Answer, Probe, Streak};
+use super::diagnosis::{is_wss, Answer, Probe, Streak};
 use super::machine::{Event, Machine, State};
 use super::options::Options;
 use super::socket_id::SocketId;
@@ -204,31 +204,6 @@ impl<M> Session<M> {
     /// ```
     pub fn set_url(&mut self, url: String) {
         self.url = url;
-    }
-
-    /// The page's own address (`location.href`): a socket on its origin is probed with a
-    /// plain request to the socket's own URL, and is never blamed on a certificate the page
-    /// itself loaded over.
-    ///
-    /// ```
-    /// # let mut session: wsguard::core::session::Session<u32> =
-    /// #     wsguard::core::session::Session::new(Default::default(), 1, true, "wss://h/ws".into());
-    /// session.set_page("https://h/app");
-    /// ```
-    pub fn set_page(&mut self, href: &str) {
-        self.page = Some(href.into());
-    }
-
-    /// Whether wsguard rewrote the current URL from `ws:` to `wss:` (`insecure: "upgrade"` on
-    /// an HTTPS page), as [`Resolved::upgraded_from`](crate::core::url::Resolved) tells.
-    ///
-    /// ```
-    /// # let mut session: wsguard::core::session::Session<u32> =
-    /// #     wsguard::core::session::Session::new(Default::default(), 1, true, "wss://h:8080/ws".into());
-    /// session.set_upgraded(true);
-    /// ```
-    pub fn set_upgraded(&mut self, upgraded: bool) {
-        self.upgraded = upgraded;
     }
 
     /// The socket for `socket` was created: the previous attempt's failure facts are cleared.
@@ -459,13 +434,6 @@ impl<M> Session<M> {
     /// ```
     pub fn deadline(&self) -> Option<Millis> {
         self.machine.poll_timeout()
-    }
-
-    /// Whether the current URL is on the page's own origin.
-    fn same_origin(&self) -> bool {
-        self.page
-            .as_deref()
-            .is_some_and(|page| same_origin(page, &self.url))
     }
 
     /// Whether the client was closed for good (`close()`), perhaps by a listener of an event

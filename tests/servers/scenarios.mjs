@@ -211,14 +211,18 @@ async function freePort() {
   return port;
 }
 
-/** The HTTPS page server: "/" is a blank page, "/pkg/…" the built npm package. */
-async function startPageServer(tls) {
-  const server = https.createServer(tls, async (request, response) => {
+/**
+ * The request handler of a page server: "/" is `page` (HTML), "/pkg/…" the built npm package,
+ * anything else 404 "not found". The scenario lab's HTTPS page and the proxy lab's app server
+ * (static-site.mjs) both use it.
+ */
+export function pageHandler(page = BLANK_PAGE) {
+  return async (request, response) => {
     const path = pathOf(request);
     const headers = { "cache-control": "no-store" };
     if (path === "/" || path === "/index.html") {
       response.writeHead(200, { ...headers, "content-type": TYPES[".html"] });
-      return response.end(BLANK_PAGE);
+      return response.end(page);
     }
     if (path.startsWith("/pkg/")) {
       const file = normalize(join(PKG_DIR, decodeURIComponent(path.slice("/pkg/".length))));
@@ -235,7 +239,12 @@ async function startPageServer(tls) {
     }
     response.writeHead(404, { ...headers, "content-type": "text/plain" });
     response.end("not found\n");
-  });
+  };
+}
+
+/** The HTTPS page server: "/" is a blank page, "/pkg/…" the built npm package. */
+async function startPageServer(tls) {
+  const server = https.createServer(tls, pageHandler());
   const stop = track(server);
   const port = await listen(server);
   return { port, stop };

@@ -3,10 +3,9 @@
 // serves no files, so there it routes every non-socket path to startStaticServer(), a small
 // plain-HTTP Node server, as people put an app server behind it.
 import { mkdirSync, writeFileSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import http from "node:http";
-import { extname, join, normalize } from "node:path";
-import { PKG_DIR, track } from "./scenarios.mjs";
+import { join } from "node:path";
+import { PKG_DIR, pageHandler, track } from "./scenarios.mjs";
 
 export { PKG_DIR };
 
@@ -14,13 +13,6 @@ export const BLANK_PAGE =
   "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>wsguard proxy lab</title>" +
   "<link rel=\"icon\" href=\"data:,\"></head><body></body></html>\n";
 
-const TYPES = {
-  ".js": "text/javascript; charset=utf-8",
-  ".mjs": "text/javascript; charset=utf-8",
-  ".wasm": "application/wasm",
-  ".json": "application/json; charset=utf-8",
-  ".html": "text/html; charset=utf-8",
-};
 
 /** Writes `<dir>/index.html` (the blank page) for nginx's `root`; returns `dir`. */
 export function writeSiteRoot(dir) {
@@ -31,28 +23,7 @@ export function writeSiteRoot(dir) {
 
 /** A plain-HTTP server on 127.0.0.1: "/" and "/pkg/…"; anything else 404 "not found". */
 export async function startStaticServer() {
-  const server = http.createServer(async (request, response) => {
-    const path = new URL(request.url, "http://127.0.0.1").pathname;
-    const headers = { "cache-control": "no-store" };
-    if (path === "/" || path === "/index.html") {
-      response.writeHead(200, { ...headers, "content-type": TYPES[".html"] });
-      return response.end(BLANK_PAGE);
-    }
-    if (path.startsWith("/pkg/")) {
-      const file = normalize(join(PKG_DIR, decodeURIComponent(path.slice("/pkg/".length))));
-      if (file.startsWith(PKG_DIR + "/")) {
-        try {
-          const body = await readFile(file);
-          response.writeHead(200, { ...headers, "content-type": TYPES[extname(file)] ?? "application/octet-stream" });
-          return response.end(body);
-        } catch {
-          // fall through to 404
-        }
-      }
-    }
-    response.writeHead(404, { ...headers, "content-type": "text/plain" });
-    response.end("not found\n");
-  });
+  const server = http.createServer(pageHandler(BLANK_PAGE));
   const stop = track(server);
   const port = await new Promise((resolve, reject) => {
     server.once("error", reject);

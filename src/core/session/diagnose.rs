@@ -1,13 +1,39 @@
-//! The diagnosis bookkeeping: the facts of each ended socket, the probe it may wait for, and
+//! The diagnosis bookkeeping: what the page and the URL tell (its origin, an upgraded URL), the
+//! facts of each ended socket, the probe it may wait for, and
 //! the failure streak that decides the console warning.
 
 use super::output::SessionEvent;
 use super::{ClosedAttempt, Pending, Session};
 use crate::core::diagnosis::{
-    classify, probe_request, should_probe, Answer, Facts, Probe, ProbePlan,
+    classify, probe_request, same_origin, should_probe, Answer, Facts, Probe, ProbePlan,
 };
 
 impl<M> Session<M> {
+    /// The page's own address (`location.href`): a socket on its origin is probed with a
+    /// plain request to the socket's own URL, and is never blamed on a certificate the page
+    /// itself loaded over.
+    ///
+    /// ```
+    /// # let mut session: wsguard::core::session::Session<u32> =
+    /// #     wsguard::core::session::Session::new(Default::default(), 1, true, "wss://h/ws".into());
+    /// session.set_page("https://h/app");
+    /// ```
+    pub fn set_page(&mut self, href: &str) {
+        self.page = Some(href.into());
+    }
+
+    /// Whether wsguard rewrote the current URL from `ws:` to `wss:` (`insecure: "upgrade"` on
+    /// an HTTPS page), as [`Resolved::upgraded_from`](crate::core::url::Resolved) tells.
+    ///
+    /// ```
+    /// # let mut session: wsguard::core::session::Session<u32> =
+    /// #     wsguard::core::session::Session::new(Default::default(), 1, true, "wss://h:8080/ws".into());
+    /// session.set_upgraded(true);
+    /// ```
+    pub fn set_upgraded(&mut self, upgraded: bool) {
+        self.upgraded = upgraded;
+    }
+
     /// The probe of `url` finished without an HTTP answer the page could read: the diagnoses
     /// that waited for it are queued.
     ///
@@ -131,5 +157,12 @@ impl<M> Session<M> {
             open_error: ended.open_error.as_deref(),
             ..Facts::new(&ended.info, &ended.url)
         }
+    }
+
+    /// Whether the current URL is on the page's own origin.
+    pub(super) fn same_origin(&self) -> bool {
+        self.page
+            .as_deref()
+            .is_some_and(|page| same_origin(page, &self.url))
     }
 }

@@ -25,9 +25,9 @@
 //   recorded by a wrapper installed after each navigation; no offline emulation.
 import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { closedPort as freeLocalPort } from "../../servers/ws-backend.mjs";
 import { launchForLab, within } from "./https-page.mjs";
 
 export const ENGINES = ["chromium", "firefox", "webkit"];
@@ -137,17 +137,6 @@ async function launchFirefoxEngine(lab) {
   };
 }
 
-/** A free TCP port on 127.0.0.1 for WebKitWebDriver. */
-function freeLocalPort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** In the page: records every console call as `{type, text}` in `window.__consoleLines`. */
 function recordConsole() {
