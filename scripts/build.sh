@@ -27,6 +27,8 @@ opt=(-Oz --flatten --rereloop -Oz --converge --low-memory-unused --strip-produce
 # shipped .wasm holds, by name.
 wasm-opt "${opt[@]}" -g pkg/wsguard_bg.wasm -o target/wsguard_bg.named.wasm
 wasm-opt "${opt[@]}" pkg/wsguard_bg.wasm -o pkg/wsguard_bg.wasm
+# Then the names the .wasm and the glue use for each other, shortened (see the script).
+node scripts/short-names.mjs
 after=$(stat -c %s pkg/wsguard_bg.wasm)
 
 node scripts/merge-template.mjs
