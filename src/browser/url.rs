@@ -142,7 +142,11 @@ pub fn is_secure_at(href: Option<&str>) -> bool {
 
 /// The page at `href`: its protocol is the scheme with the colon, as `location.protocol`.
 fn page_at(href: &str) -> Page<'_> {
-    let protocol = href.find(':').map_or("", |colon| &href[..=colon]);
+    // `get`, not indexing: the colon is ASCII, and no panic path comes along.
+    let protocol = href
+        .find(':')
+        .and_then(|colon| href.get(..=colon))
+        .unwrap_or_default();
     Page::new(protocol, href)
 }
 
