@@ -348,6 +348,8 @@ export class Driver {
   #session;
   #host;
   #urlFunction;
+  /** The sub-protocols to offer, as the session accepted them. */
+  #protocols;
   #binaryType;
   #connectTimeoutMs;
   #actions = new ActionQueue();
@@ -381,19 +383,20 @@ export class Driver {
   #inRust = 0;
   #deferred = [];
 
-  constructor(url, { values, given }, host) {
+  constructor(url, { scalars, protocols, fatalCodes, given }, host) {
     try {
       let random;
       try {
         random = Math.random;
       } catch {}
       const seed = () => Math.floor(safeRandom(random) * 4294967296);
-      this.#session = shielded(() => new Session(url, ...values, pageHref(), seed(), seed()));
+      this.#session = shielded(() => new Session(url, scalars, protocols, fatalCodes, pageHref(), seed(), seed()));
     } catch (refusal) {
       throw refusedOption(refusal, given);
     }
     this.#host = host;
     this.#urlFunction = typeof url === "function" ? url : null;
+    this.#protocols = protocols;
     this.#binaryType = this.#session.binaryType;
     this.#connectTimeoutMs = this.#session.connectTimeoutMs;
     this.#input((session, time) => session.start(time, isOnline()), true);
@@ -668,7 +671,9 @@ export class Driver {
     if (!this.#current(session, socketId)) return;
     this.#releaseSocket();
     if (!this.#current(session, socketId)) return;
-    const protocols = session.protocols;
+    // A fresh array for each socket: a replaced WebSocket constructor may keep or change it.
+    const protocols = [];
+    for (let i = 0; i < this.#protocols.length; i++) protocols[i] = this.#protocols[i];
     let socket;
     try {
       socket = protocols.length > 0 ? new WebSocket(url, protocols) : new WebSocket(url);

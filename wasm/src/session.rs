@@ -355,12 +355,6 @@ impl Session {
         self.logic.deadline().map_or(-1.0, |at| at as f64)
     }
 
-    /// The sub-protocols to offer.
-    #[wasm_bindgen(getter)]
-    pub fn protocols(&self) -> Vec<String> {
-        self.logic.machine().options().protocols.clone()
-    }
-
     /// The `binaryType` the options chose.
     #[wasm_bindgen(getter = binaryType)]
     pub fn binary_type(&self) -> String {
