@@ -285,20 +285,16 @@ export const diagnosisObject = (kind, summary, advice, code, reason, wasClean, w
   retryInMs: retryInMs ?? null,
 });
 
-/** Records the session's actions, in order. */
+/** The kinds of the session's actions: open a socket, close it, send a queued message, send the heartbeat. */
+const OPEN = 0;
+const CLOSE = 1;
+const SEND = 2;
+
+/** Records the session's actions, in order: [kind, socket, number, text]. */
 class ActionQueue {
   items = [];
-  open(socket) {
-    this.items.push(["open", socket]);
-  }
-  close(socket, code, reason) {
-    this.items.push(["close", socket, code, reason]);
-  }
-  send(socket, id) {
-    this.items.push(["send", socket, id]);
-  }
-  heartbeat(socket, text) {
-    this.items.push(["heartbeat", socket, text]);
+  action(kind, socket, number, text) {
+    this.items.push([kind, socket, number, text]);
   }
   take() {
     const items = this.items;
@@ -579,20 +575,21 @@ export class Driver {
     if (session === null || this.#freeing) return false;
     session.actions(this.#actions);
     const actions = this.#actions.take();
-    for (const [kind, socket, a, b] of actions) {
+    for (const [kind, socket, number, text] of actions) {
       if (this.#freeing) break;
-      if (kind === "open") this.#open(socket);
+      if (kind === OPEN) this.#open(socket);
       else if (socket !== this.#socketId) {
         // close() while the attempt's URL function has not answered: there is no socket to
         // wait for, so the attempt ends at once.
-        if (kind === "close" && socket === session.socket) session.closed(now(), socket, a, b, true);
-      } else if (kind === "close") {
+        if (kind === CLOSE && socket === session.socket) session.closed(now(), socket, number, text, true);
+      } else if (kind === CLOSE) {
         try {
-          this.#socket.close(a, b);
+          this.#socket.close(number, text);
         } catch {}
       } else {
-        const data = kind === "send" ? this.#values.get(a) : a;
-        if (kind === "send") this.#values.delete(a);
+        // A queued message (by id), or the heartbeat's text.
+        const data = kind === SEND ? this.#values.get(number) : text;
+        if (kind === SEND) this.#values.delete(number);
         try {
           this.#socket.send(data);
         } catch {
