@@ -250,19 +250,9 @@ impl Session {
                     sink.action(2, number(Some(socket)), message, "")
                 }
                 SocketAction::SendHeartbeat { socket } => {
-                    let text = self
-                        .logic
-                        .machine()
-                        .options()
-                        .heartbeat
-                        .as_ref()
-                        .map(|h| h.message.clone());
-                    sink.action(
-                        3,
-                        number(Some(socket)),
-                        0,
-                        text.as_deref().unwrap_or_default(),
-                    );
+                    let heartbeat = self.logic.machine().options().heartbeat.as_ref();
+                    let text = heartbeat.map_or("", |heartbeat| heartbeat.message.as_str());
+                    sink.action(3, number(Some(socket)), 0, text);
                 }
             }
         }
