@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the npm package into pkg/: wasm-pack (target web, release), wasm-opt from npm's
-# binaryen, then pkg-template/ merged in and its JavaScript joined into raw.js. Prints the sizes.
+# binaryen, the .wasm's import and export names shortened (scripts/short-names.mjs), then
+# pkg-template/ merged in and its JavaScript joined into raw.js. Prints the sizes.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
