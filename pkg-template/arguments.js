@@ -83,8 +83,10 @@ function list(name, value, max) {
 }
 
 /**
- * The options object as the Session constructor's arguments after the URL, and the values as
- * given (to show the one Rust refuses).
+ * The options object as the Session constructor takes them: `scalars` (the single values in
+ * order, each undefined when absent), `protocols` (an array of strings, checked by the session,
+ * then used for every socket) and `fatalCodes` (undefined when absent); and the values as given
+ * (to show the one Rust refuses).
  */
 export function readOptions(options) {
   // Without a prototype: a polluted Object.prototype must not fill in options.
@@ -138,8 +140,7 @@ export function readOptions(options) {
     given.probe,
     given.log,
   ];
-  const values = [scalars, given.protocols ?? [], given.fatalCodes];
-  return { values, given };
+  return { scalars, protocols: given.protocols ?? [], fatalCodes: given.fatalCodes, given };
 }
 
 /** The RangeError for `[name, index, expected]` thrown by Rust, showing the value given. */

@@ -286,20 +286,16 @@ export const diagnosisObject = (kind, summary, advice, code, reason, wasClean, w
   retryInMs: retryInMs ?? null,
 });
 
-/** Records the session's actions, in order. */
+/** The kinds of the session's actions: open a socket, close it, send a queued message, send the heartbeat. */
+const OPEN = 0;
+const CLOSE = 1;
+const SEND = 2;
+
+/** Records the session's actions, in order: [kind, socket, number, text]. */
 class ActionQueue {
   items = [];
-  open(socket) {
-    this.items.push(["open", socket]);
-  }
-  close(socket, code, reason) {
-    this.items.push(["close", socket, code, reason]);
-  }
-  send(socket, id) {
-    this.items.push(["send", socket, id]);
-  }
-  heartbeat(socket, text) {
-    this.items.push(["heartbeat", socket, text]);
+  action(kind, socket, number, text) {
+    this.items.push([kind, socket, number, text]);
   }
   take() {
     const items = this.items;
@@ -349,6 +345,8 @@ export class Driver {
   #session;
   #host;
   #urlFunction;
+  /** The sub-protocols to offer, as the session accepted them. */
+  #protocols;
   #binaryType;
   #connectTimeoutMs;
   #actions = new ActionQueue();
@@ -382,19 +380,20 @@ export class Driver {
   #inRust = 0;
   #deferred = [];
 
-  constructor(url, { values, given }, host) {
+  constructor(url, { scalars, protocols, fatalCodes, given }, host) {
     try {
       let random;
       try {
         random = Math.random;
       } catch {}
       const seed = () => Math.floor(safeRandom(random) * 4294967296);
-      this.#session = shielded(() => new Session(url, ...values, pageHref(), seed(), seed()));
+      this.#session = shielded(() => new Session(url, scalars, protocols, fatalCodes, pageHref(), seed(), seed()));
     } catch (refusal) {
       throw refusedOption(refusal, given);
     }
     this.#host = host;
     this.#urlFunction = typeof url === "function" ? url : null;
+    this.#protocols = protocols;
     this.#binaryType = this.#session.binaryType;
     this.#connectTimeoutMs = this.#session.connectTimeoutMs;
     this.#input((session, time) => session.start(time, isOnline()), true);
@@ -577,20 +576,21 @@ export class Driver {
     if (session === null || this.#freeing) return false;
     session.actions(this.#actions);
     const actions = this.#actions.take();
-    for (const [kind, socket, a, b] of actions) {
+    for (const [kind, socket, number, text] of actions) {
       if (this.#freeing) break;
-      if (kind === "open") this.#open(socket);
+      if (kind === OPEN) this.#open(socket);
       else if (socket !== this.#socketId) {
         // close() while the attempt's URL function has not answered: there is no socket to
         // wait for, so the attempt ends at once.
-        if (kind === "close" && socket === session.socket) session.closed(now(), socket, a, b, true);
-      } else if (kind === "close") {
+        if (kind === CLOSE && socket === session.socket) session.closed(now(), socket, number, text, true);
+      } else if (kind === CLOSE) {
         try {
-          this.#socket.close(a, b);
+          this.#socket.close(number, text);
         } catch {}
       } else {
-        const data = kind === "send" ? this.#values.get(a) : a;
-        if (kind === "send") this.#values.delete(a);
+        // A queued message (by id), or the heartbeat's text.
+        const data = kind === SEND ? this.#values.get(number) : text;
+        if (kind === SEND) this.#values.delete(number);
         try {
           this.#socket.send(data);
         } catch {
@@ -669,7 +669,9 @@ export class Driver {
     if (!this.#current(session, socketId)) return;
     this.#releaseSocket();
     if (!this.#current(session, socketId)) return;
-    const protocols = session.protocols;
+    // A fresh array for each socket: a replaced WebSocket constructor may keep or change it.
+    const protocols = [];
+    for (let i = 0; i < this.#protocols.length; i++) protocols[i] = this.#protocols[i];
     let socket;
     try {
       socket = protocols.length > 0 ? new WebSocket(url, protocols) : new WebSocket(url);

@@ -154,11 +154,11 @@ pub fn is_secure_at(href: Option<&str>) -> bool {
 
 /// The page at `href`: its protocol is the scheme with the colon, as `location.protocol`.
 fn page_at(href: &str) -> Page<'_> {
-    // `get`, not indexing: indexing brings in the panic path and its messages.
+    // `get`, not indexing: the colon is ASCII, and no panic path comes along.
     let protocol = href
         .find(':')
         .and_then(|colon| href.get(..=colon))
-        .unwrap_or("");
+        .unwrap_or_default();
     Page::new(protocol, href)
 }
 

@@ -23,21 +23,13 @@ use crate::errors::{dom_exception, range_error, type_error};
 
 #[wasm_bindgen]
 extern "C" {
-    /// Records the actions: `open(socket)`, `close(socket, code, reason)`, `send(socket, id)`,
-    /// `heartbeat(socket, text)`.
+    /// Records the actions, each as `action(kind, socket, number, text)`: kind 0 opens
+    /// `socket`, 1 closes it with code `number` and reason `text`, 2 sends message `number` on
+    /// it, 3 sends the heartbeat's `text` on it (unused fields 0 and "").
     pub type ActionSink;
 
     #[wasm_bindgen(method)]
-    fn open(this: &ActionSink, socket: f64);
-
-    #[wasm_bindgen(method)]
-    fn close(this: &ActionSink, socket: f64, code: u16, reason: &str);
-
-    #[wasm_bindgen(method)]
-    fn send(this: &ActionSink, socket: f64, message: u32);
-
-    #[wasm_bindgen(method)]
-    fn heartbeat(this: &ActionSink, socket: f64, text: &str);
+    fn action(this: &ActionSink, kind: u32, socket: f64, number: u32, text: &str);
 
     /// Records one event: `opened()`, `error(id)`, `closed(code, reason, wasClean, unsent)`,
     /// `statechange(from, to)`, `reconnecting(attempt, delayMs)`, `diagnosis(…fields)` (after
@@ -267,22 +259,19 @@ impl Session {
     pub fn actions(&mut self, sink: &ActionSink) {
         while let Some(action) = self.logic.poll_action() {
             match action {
-                SocketAction::Open { socket, .. } => sink.open(number(Some(socket))),
+                SocketAction::Open { socket, .. } => sink.action(0, number(Some(socket)), 0, ""),
                 SocketAction::Close {
                     socket,
                     code,
                     reason,
-                } => sink.close(number(Some(socket)), code, &reason),
-                SocketAction::Send { socket, message } => sink.send(number(Some(socket)), message),
+                } => sink.action(1, number(Some(socket)), code.into(), &reason),
+                SocketAction::Send { socket, message } => {
+                    sink.action(2, number(Some(socket)), message, "")
+                }
                 SocketAction::SendHeartbeat { socket } => {
-                    let text = self
-                        .logic
-                        .machine()
-                        .options()
-                        .heartbeat
-                        .as_ref()
-                        .map(|h| h.message.clone());
-                    sink.heartbeat(number(Some(socket)), text.as_deref().unwrap_or_default());
+                    let heartbeat = self.logic.machine().options().heartbeat.as_ref();
+                    let text = heartbeat.map_or("", |heartbeat| heartbeat.message.as_str());
+                    sink.action(3, number(Some(socket)), 0, text);
                 }
             }
         }
@@ -372,12 +361,6 @@ impl Session {
     #[wasm_bindgen(getter)]
     pub fn deadline(&self) -> f64 {
         self.logic.deadline().map_or(-1.0, |at| at as f64)
-    }
-
-    /// The sub-protocols to offer.
-    #[wasm_bindgen(getter)]
-    pub fn protocols(&self) -> Vec<String> {
-        self.logic.machine().options().protocols.clone()
     }
 
     /// The `binaryType` the options chose.
