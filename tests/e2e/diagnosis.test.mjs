@@ -57,7 +57,13 @@ const scenarios = [
     expected: "server-closed",
     check: (detail) => assert.equal(detail.code, code, "detail.code"),
   })),
-  { name: "mixedContent", expected: "mixed-content", options: { insecure: "allow" } },
+  {
+    // The browser blocks a fixed ws:// URL every time: no retry, even with retries unbounded.
+    name: "mixedContent",
+    expected: "mixed-content",
+    options: { insecure: "allow", maxRetries: Infinity },
+    check: (detail) => assert.equal(detail.willRetry, false, "detail.willRetry"),
+  },
   { name: "offline", expected: "offline", offline: true },
   {
     // User info and a token in the query: none of it may reach the diagnosis or the console.

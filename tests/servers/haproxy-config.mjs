@@ -17,7 +17,7 @@
 //                    default here, as in most deployments) it is marked DOWN and the 503 is
 //                    immediate.
 import { existsSync } from "node:fs";
-import { SOCKET_PATHS } from "./nginx-config.mjs";
+import { MOVED_PATH, SOCKET_PATHS } from "./nginx-config.mjs";
 
 const DEBIAN_ERRORS = "/etc/haproxy/errors";
 
@@ -67,6 +67,7 @@ frontend site
     bind 127.0.0.1:${ports.plain}
     ${socketAcl}
 ${originRules.join("\n")}
+    http-request redirect location /ws code 301 if { path ${MOVED_PATH} }
     use_backend sockets if is_socket
 ${
   noDefaultBackend

@@ -15,6 +15,9 @@
 /** The socket paths the proxy routes to the backend (see ws-backend.mjs). */
 export const SOCKET_PATHS = ["/ws", "/mute", "/tick"];
 
+/** A path both proxies answer with a 301 to /ws. */
+export const MOVED_PATH = "/moved";
+
 function socketLocation(path, { backendPort, upgradeHeaders = true, originCheck, readTimeout, sendTimeout }) {
   const lines = [`location = ${path} {`];
   if (originCheck) {
@@ -47,6 +50,8 @@ export function nginxLocations({ siteRoot, pkgDir, ...variant }) {
     '    add_header Cache-Control "no-store" always;',
     "}",
     ...SOCKET_PATHS.map((path) => socketLocation(path, variant)),
+    // A socket path that moved: a redirect, which no WebSocket handshake follows.
+    `location = ${MOVED_PATH} { return 301 /ws; }`,
   ].join("\n");
 }
 

@@ -140,6 +140,19 @@ export const SCENARIOS = [
     },
   },
   {
+    // A socket path that moved (a 301 to /ws): the probe does not follow it either.
+    name: "redirect",
+    variant: "correct",
+    url: () => "/moved",
+    expected: "handshake-rejected",
+    label: () => "status 0 (redirect), names the redirect",
+    check(run) {
+      probeAnswered(nth(run, 1), 0);
+      includes(nth(run, 1), "summary", "redirect");
+      includes(nth(run, 1), "advice", "redirects to");
+    },
+  },
+  {
     // Cut after 3 s of silence, twice: the second diagnosis names the idle limit.
     name: "idle",
     variant: IDLE,
@@ -211,7 +224,8 @@ export const SCENARIOS = [
     name: "rolling-restart",
     variant: "correct",
     mode: "restart",
-    restart: { code: 1012, downMs: 8000 },
+    // After 1012 wsguard waits 5 to 10 s: down for 11 s, the first retry always meets the proxy.
+    restart: { code: 1012, downMs: 11_000 },
     options: { log: true, maxRetries: 1000 },
     waitMs: 30_000,
     expected: "restarting",
