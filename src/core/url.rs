@@ -347,13 +347,21 @@ const EXCERPT_CHARS: usize = 120;
 /// assert_eq!(redact("wss://me:pw@api.example/ws?token=s3cret#x"), "wss://api.example/ws");
 /// ```
 pub fn redact(input: &str) -> String {
-    let without_query = input.split(['?', '#']).next().unwrap_or_default();
-    let (head, slashes, rest) = match without_query.split_once("//") {
-        Some((head, rest)) => (head, "//", rest),
+    let without_query = before_any(input, b"?#");
+    let double_slash = without_query
+        .as_bytes()
+        .windows(2)
+        .position(|pair| pair == b"//");
+    let (head, slashes, rest) = match double_slash {
+        Some(at) => (
+            without_query.get(..at).unwrap_or_default(),
+            "//",
+            without_query.get(at + 2..).unwrap_or_default(),
+        ),
         None => ("", "", without_query),
     };
-    let authority = rest.split(['/', '\\']).next().unwrap_or_default();
-    let tail = match authority.rfind('@') {
+    let authority = before_any(rest, b"/\\");
+    let tail = match authority.bytes().rposition(|byte| byte == b'@') {
         Some(at) => rest.get(at + 1..).unwrap_or_default(),
         None => rest,
     };
@@ -367,6 +375,14 @@ pub fn redact(input: &str) -> String {
         out.push(c);
     }
     out
+}
+
+/// The part of `text` before the first of the ASCII bytes `stops`, or all of it. [`redact`]
+/// searches bytes rather than with `str`'s patterns, whose searchers cost about 300 B gzip of
+/// WebAssembly; the position of an ASCII byte is always a character boundary.
+fn before_any<'a>(text: &'a str, stops: &[u8]) -> &'a str {
+    let end = text.bytes().position(|byte| stops.contains(&byte));
+    end.and_then(|end| text.get(..end)).unwrap_or(text)
 }
 
 /// The console warning for a `ws:` URL upgraded to `wss:` on an HTTPS page, both redacted.

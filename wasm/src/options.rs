@@ -13,6 +13,7 @@ use wsguard::core::options::{
     BinaryType, Heartbeat, OptionName, Options, OptionsError, TOO_MANY_FATAL_CODES,
     TOO_MANY_PROTOCOLS,
 };
+use wsguard::core::text::concat;
 use wsguard::core::url::Insecure;
 
 /// The options' JS names, in the order of [`OptionName::ALL`].
@@ -72,9 +73,7 @@ pub fn refusal(option: OptionName, index: Option<usize>, expected: &str) -> JsVa
     // A `catch` import: a replaced `Array.of` that throws must not unwind through Rust. Then
     // the refusal is thrown as its plain message.
     array_of(js_name(option), index, expected).unwrap_or_else(|_| {
-        ["wsguard: option ", js_name(option), " must be ", expected]
-            .concat()
-            .into()
+        concat(&["wsguard: option ", js_name(option), " must be ", expected]).into()
     })
 }
 
