@@ -146,10 +146,15 @@ export const SCENARIOS = [
     url: () => "/moved",
     expected: "handshake-rejected",
     label: () => "status 0 (redirect), names the redirect",
-    check(run) {
+    check(run, { engine }) {
       probeAnswered(nth(run, 1), 0);
       includes(nth(run, 1), "summary", "redirect");
       includes(nth(run, 1), "advice", "redirects to");
+      // Chromium's own console line (only Chromium's console shows the browser's lines).
+      if (engine === "chromium") {
+        const line = run.console.find((m) => /Unexpected response code: 301/.test(m.text));
+        assert.ok(line, `Chromium's console names the 301; console: ${JSON.stringify(run.console)}`);
+      }
     },
   },
   {
