@@ -392,7 +392,11 @@ fn firefox_1015_is_a_certain_tls_failure_without_a_probe() {
     let (d, _) = diagnoses(&evs).remove(0);
     assert_eq!((d.kind, d.code), (Kind::Certificate, 1015));
     assert!(d.summary.contains("1015") && d.summary.contains("Firefox"));
-    assert!(d.advice.contains("Firefox tab"), "{}", d.advice);
+    assert!(
+        d.advice.contains("Firefox can’t establish a connection"),
+        "{}",
+        d.advice
+    );
     // An upgraded URL: the rewrite is named instead.
     let mut s = session(Options::default(), "wss://api.example:8080/ws");
     s.set_upgraded(true);

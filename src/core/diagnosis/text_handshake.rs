@@ -107,7 +107,7 @@ pub(super) const REWRITTEN_ADVICE: Advice = &["Use a relative URL such as \"/ws\
 
 pub(super) const TLS_FAILED: &str = "The TLS handshake failed (Firefox's code 1015): an untrusted, expired or wrong-host certificate, or no TLS on that port.";
 pub(super) const TLS_FAILED_ADVICE: Advice = &[
-    "Open https://host:port/ in a Firefox tab: its error page names the error. ",
+    "Firefox's console says only \"Firefox can’t establish a connection to the server at wss://…\": open https://host:port/ in a tab to see the certificate error. ",
     super::text::CERTIFICATE_FIX,
 ];
 

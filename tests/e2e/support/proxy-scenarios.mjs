@@ -220,7 +220,11 @@ export const SCENARIOS = [
       // probe would find: wsguard may skip it there.
       if (engine === "firefox") {
         assert.equal(nth(run, 1).code, 1015, "detail.code");
-        return `probe ${nth(run, 1).probe}`;
+        // The advice quotes Firefox's own console line, which names no cause.
+        const quoted = "Firefox can’t establish a connection to the server at wss://";
+        includes(nth(run, 1), "advice", quoted);
+        assert.ok(run.console.some((m) => m.text.startsWith(quoted)), `Firefox's line; console: ${JSON.stringify(run.console)}`);
+        return `probe ${nth(run, 1).probe}, quotes Firefox's line`;
       }
       assert.equal(nth(run, 1).probe, "tls-failed", "detail.probe");
     },
