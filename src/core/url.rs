@@ -262,8 +262,19 @@ pub fn resolve(
     insecure: Insecure,
     parser: &impl UrlParser,
 ) -> Result<Resolved, UrlError> {
-    // The WHATWG parser ignores leading and trailing C0 controls and spaces.
-    let input = input.trim_matches(|c: char| c <= ' ');
+    // The WHATWG parser ignores leading and trailing C0 controls and spaces. They are ASCII,
+    // and no byte of a multi-byte character is, so the input is trimmed bytewise (smaller in
+    // WebAssembly than `trim_matches`, which decodes characters).
+    let bytes = input.as_bytes();
+    let start = bytes
+        .iter()
+        .position(|&byte| byte > b' ')
+        .unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|&byte| byte > b' ')
+        .map_or(start, |last| last + 1);
+    let input = input.get(start..end).unwrap_or_default();
     if input.is_empty() {
         return Err(UrlError::Empty);
     }
@@ -406,9 +417,10 @@ pub fn upgrade_warning(from: &str, to: &str) -> String {
 /// input starts with one.
 fn scheme_of(input: &str) -> Option<&str> {
     let (scheme, _) = input.split_once(':')?;
-    let mut chars = scheme.chars();
-    let first = chars.next()?;
+    // Bytewise: every character allowed is ASCII, and no byte of another character is.
+    let mut bytes = scheme.bytes();
+    let first = bytes.next()?;
     (first.is_ascii_alphabetic()
-        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
+        && bytes.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')))
     .then_some(scheme)
 }
