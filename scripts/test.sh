@@ -75,7 +75,7 @@ suite browser wasm-pack --log-level warn test --headless --chrome --chromedriver
 suite build bash scripts/build.sh
 # The package's gzip size (what a page fetches for the main entry). Until it meets the 25,600 B
 # target, the ceiling below is the size it has reached: it may only go down.
-suite size node scripts/size.mjs --ceiling=40100
+suite size node scripts/size.mjs --ceiling=40000
 # tests/e2e/ includes engines.test.mjs: the diagnosis scenarios and a conformance subset in
 # Chromium, Firefox ESR (puppeteer-core, WebDriver BiDi) and WebKitGTK (WebKitWebDriver, xvfb-run);
 # and proxies.test.mjs / proxy-behaviour.test.mjs: Debian's nginx and HAProxy, each started per
