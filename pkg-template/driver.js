@@ -92,7 +92,7 @@ export function resolving(call) {
     return shielded(call);
   } finally {
     const text = takeWarning();
-    if (text !== undefined) warn(text);
+    if (text !== "") warn(text);
   }
 }
 

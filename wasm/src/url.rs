@@ -64,8 +64,13 @@ pub fn resolve_at(
     resolved
 }
 
-/// The upgrade warning the last URL resolution left, once (`undefined` when there is none).
+/// The upgrade warning the last URL resolution left, once (`""` when there is none).
 #[wasm_bindgen(js_name = takeWarning)]
-pub fn take_warning() -> Option<String> {
-    WARNINGS.0.try_borrow_mut().ok()?.1.take()
+pub fn take_warning() -> String {
+    WARNINGS
+        .0
+        .try_borrow_mut()
+        .ok()
+        .and_then(|mut warnings| warnings.1.take())
+        .unwrap_or_default()
 }
