@@ -74,7 +74,7 @@ const ONLINE_SETTLE_MS = 500;
 const LONG_HIDDEN_MS = 300_000;
 /** How long the HTTPS probe may take. */
 const PROBE_TIMEOUT_MS = 3000;
-const BUSY = "wsguard: a WsGuard cannot be used from page code running inside its own call (a built-in replaced before wsguard loaded)";
+const BUSY = "wsguard: a WsGuard cannot be used from page code inside its own call (a built-in replaced before wsguard loaded)";
 
 /**
  * Writes with the page's console.warn as it is now (an error reporter may have wrapped it after
@@ -412,12 +412,8 @@ export class Driver {
 
   /** The session, or null once freed; throws while one of its methods runs page code. */
   get session() {
-    this.#outsideRust();
-    return this.#session;
-  }
-
-  #outsideRust() {
     if (this.#inRust > 0) throw new Error(BUSY);
+    return this.#session;
   }
 
   get socket() {
@@ -445,7 +441,7 @@ export class Driver {
       error.data = data;
       throw error;
     }
-    this.#outsideRust();
+    this.session; // throws inside a Session method
     const size = this.#session.readyState === 1 ? 0 : byteSize(data);
     const id = this.#nextId++;
     this.#values.set(id, data);
@@ -467,12 +463,12 @@ export class Driver {
 
   close(code, reason) {
     const [checkedCode, checkedReason] = readClose(code, reason);
-    this.#outsideRust();
+    this.session; // throws inside a Session method
     this.#input((session, time) => this.#rust(() => session.close(time, checkedCode, checkedReason)), true);
   }
 
   reconnect() {
-    this.#outsideRust();
+    this.session; // throws inside a Session method
     this.#input((session, time) => session.reconnect(time), true);
   }
 
