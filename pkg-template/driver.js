@@ -16,19 +16,20 @@
 //   to the session. After such a call the driver checks again that the attempt it worked for is
 //   still the session's (`#current`): the page may have called back and moved the client on.
 // - A Session method's own calls into JavaScript reach the driver's sinks (ActionQueue,
-//   EventSlot: they only record) and the built-ins that wasm-bindgen's glue names (console.warn,
-//   URL, the Error constructors, Array.of); those are `catch` imports on the Rust side, so
-//   whatever they throw stays in JavaScript. `shielded` puts back the ones taken at load for the
-//   length of the method; the jitter's seed is drawn here and passed in. Otherwise page code
-//   runs inside a Session method only if the page replaced those built-ins before wsguard
-//   loaded (realistically console.warn, for the `ws://` upgrade warning). A call back into the same client from there (`#inRust`) is queued (send,
-//   close, reconnect) or held (free) and carried out once the method has returned; reading a
-//   property throws a clear Error instead of reaching the borrowed session.
+//   EventSlot: they only record) and the built-ins that wasm-bindgen's glue names (URL, the
+//   Error constructors, Array.of); those are `catch` imports on the Rust side, so whatever they
+//   throw stays in JavaScript. `shielded` puts back the ones taken at load for the length of the
+//   method; the jitter's seed is drawn here and passed in. Nothing in WebAssembly writes to the
+//   console: the session returns its warnings as text, written here with the page's
+//   console.warn as it is at that moment, after the method returned. So page code runs inside a
+//   Session method only if the page replaced those built-ins before wsguard loaded; a call back
+//   into the same client from there (`#inRust`) throws a clear Error (free() is held, below)
+//   instead of reaching the borrowed session.
 // - Calls back into the client from page code anywhere else act at once, as calls from
 //   listeners do (the session queues what they cause, in order), except free(): while one of the
 //   driver's own calls is on the stack (`#depth`) it takes effect when that call returns, so no
 //   frame is left holding a freed session.
-import { Session } from "./wsguard.js";
+import { Session, takeWarning } from "./wsguard.js";
 import { describe, readClose, refusedOption } from "./arguments.js";
 import { jsSpelling } from "./spelling.js";
 
@@ -39,7 +40,6 @@ const later = setTimeout;
 const cancel = clearTimeout;
 const clock = performance.now.bind(performance);
 const microtask = typeof queueMicrotask === "function" ? queueMicrotask : null;
-const consoleWarn = console.warn;
 const reportAtLoad = typeof reportError === "function" ? reportError : null;
 const encoder = new TextEncoder();
 const ArrayBufferClass = ArrayBuffer;
@@ -60,7 +60,6 @@ const INTRINSICS = [
   [globalThis, "Error", Error],
   [globalThis, "DOMException", globalThis.DOMException],
   [Array, "of", Array.of],
-  [console, "warn", consoleWarn],
 ];
 
 /** What all clients hold right now, for leak tests. */
@@ -75,14 +74,27 @@ const ONLINE_SETTLE_MS = 500;
 const LONG_HIDDEN_MS = 300_000;
 /** How long the HTTPS probe may take. */
 const PROBE_TIMEOUT_MS = 3000;
-const BUSY = "wsguard: a WsGuard cannot be read from page code that runs inside its own call (a console.warn replaced before wsguard loaded); read it after that call returns";
+const BUSY = "wsguard: a WsGuard cannot be used from page code inside its own call (a built-in replaced before wsguard loaded)";
 
-/** console.warn as it was at load; a broken console is ignored. */
+/**
+ * Writes with the page's console.warn as it is now (an error reporter may have wrapped it after
+ * wsguard loaded); a broken or throwing console is ignored.
+ */
 const warn = (...args) => {
   try {
-    Reflect.apply(consoleWarn, console, args);
+    Reflect.apply(console.warn, console, args);
   } catch {}
 };
+
+/** Runs `call` (it resolves a URL) shielded, then writes the upgrade warning it left, if any. */
+export function resolving(call) {
+  try {
+    return shielded(call);
+  } finally {
+    const text = takeWarning();
+    if (text !== "") warn(text);
+  }
+}
 
 /** Reports an error as uncaught, without throwing here. */
 export function report(error) {
@@ -376,9 +388,8 @@ export class Driver {
   /** The driver's own calls on the stack; free() waits for them to return. */
   #depth = 0;
   #freeing = false;
-  /** Session methods running that may reach page code, and the calls made back meanwhile. */
+  /** Session methods running that may reach page code (built-ins replaced before load). */
   #inRust = 0;
-  #deferred = [];
 
   constructor(url, { scalars, protocols, fatalCodes, given }, host) {
     try {
@@ -387,7 +398,7 @@ export class Driver {
         random = Math.random;
       } catch {}
       const seed = () => Math.floor(safeRandom(random) * 4294967296);
-      this.#session = shielded(() => new Session(url, scalars, protocols, fatalCodes, pageHref(), seed(), seed()));
+      this.#session = resolving(() => new Session(url, scalars, protocols, fatalCodes, pageHref(), seed(), seed()));
     } catch (refusal) {
       throw refusedOption(refusal, given);
     }
@@ -430,7 +441,7 @@ export class Driver {
       error.data = data;
       throw error;
     }
-    if (this.#inRust > 0) return this.#defer(() => this.send(data));
+    this.session; // throws inside a Session method
     const size = this.#session.readyState === 1 ? 0 : byteSize(data);
     const id = this.#nextId++;
     this.#values.set(id, data);
@@ -452,12 +463,12 @@ export class Driver {
 
   close(code, reason) {
     const [checkedCode, checkedReason] = readClose(code, reason);
-    if (this.#inRust > 0) return this.#defer(() => this.close(checkedCode, checkedReason));
+    this.session; // throws inside a Session method
     this.#input((session, time) => this.#rust(() => session.close(time, checkedCode, checkedReason)), true);
   }
 
   reconnect() {
-    if (this.#inRust > 0) return this.#defer(() => this.reconnect());
+    this.session; // throws inside a Session method
     this.#input((session, time) => session.reconnect(time), true);
   }
 
@@ -477,7 +488,6 @@ export class Driver {
     if (session === null) return;
     this.#session = null;
     this.#freeing = true;
-    this.#deferred = [];
     this.#urlWait++;
     this.#urlPending = 0;
     this.#values.clear();
@@ -508,25 +518,7 @@ export class Driver {
     try {
       return shielded(call);
     } finally {
-      if (--this.#inRust === 0 && this.#deferred.length > 0) this.#runDeferred();
-    }
-  }
-
-  /** A call made back into the client while a Session method ran, for when it has returned. */
-  #defer(call) {
-    if (this.#session !== null && !this.#freeing) this.#deferred.push(call);
-  }
-
-  #runDeferred() {
-    const calls = this.#deferred;
-    this.#deferred = [];
-    for (const call of calls) {
-      if (this.#session === null || this.#freeing) break;
-      try {
-        call();
-      } catch (error) {
-        report(error);
-      }
+      this.#inRust--;
     }
   }
 
@@ -657,7 +649,7 @@ export class Driver {
     }
     let url;
     try {
-      url = this.#rust(() => session.resolve(value, pageHref()));
+      url = resolving(() => this.#rust(() => session.resolve(value, pageHref())));
     } catch (error) {
       return this.#failed(socketId, error);
     }

@@ -12,7 +12,7 @@
 // - sending: while the client is open (its queue is then empty) send() calls the socket directly.
 import init, { classifyClose as classify, resolveUrl as resolve } from "./wsguard.js";
 import { checkUrl, describe, readClassifyInput, readOptions, readResolveOptions } from "./arguments.js";
-import { diagnosisObject, Driver, held, pageHref, report, sendable, shielded } from "./driver.js";
+import { diagnosisObject, Driver, held, pageHref, report, resolving, sendable } from "./driver.js";
 
 export { init as default };
 export { initSync } from "./wsguard.js";
@@ -309,7 +309,7 @@ export function resolveUrl(input, options) {
   if (typeof input !== "string") throw new TypeError(`wsguard: the URL must be a string; got ${describe(input)}`);
   const insecure = readResolveOptions(options);
   try {
-    return shielded(() => resolve(input, insecure, pageHref()));
+    return resolving(() => resolve(input, insecure, pageHref()));
   } catch (refusal) {
     if (!Array.isArray(refusal)) throw refusal;
     throw new TypeError(`wsguard: invalid options for resolveUrl: insecure must be ${refusal[2]}; got ${describe(insecure)}`);

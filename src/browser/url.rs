@@ -8,13 +8,12 @@
 //! ```
 
 use alloc::string::String;
-use alloc::vec::Vec;
 use core::cell::RefCell;
 
 use js_sys::Function;
 use wasm_bindgen::JsCast;
 
-use crate::core::url::{resolve, upgrade_warning, Insecure, Page, Resolved, UrlError, UrlParser};
+use crate::core::url::{resolve, Insecure, Page, Resolved, UpgradeWarnings, UrlError, UrlParser};
 
 /// Where each attempt's URL comes from.
 ///
@@ -111,86 +110,31 @@ pub fn resolve_on_page(input: &str, insecure: Insecure, log: bool) -> Result<Res
         .as_ref()
         .map(|(protocol, href)| Page::new(protocol, href));
     let resolved = resolve(input, page.as_ref(), insecure, &BrowserParser)?;
-    match &resolved.upgraded_from {
-        Some(from) if log => warn_upgrade_once(from, &resolved.url),
-        _ => {}
+    if log {
+        warn_upgrade_once(&resolved);
     }
     Ok(resolved)
 }
-
-/// [`resolve_on_page`] on the page at `href` (its `location.href`, `None` outside a page), for
-/// a caller that reads the page's address itself; the result says whether the URL was
-/// upgraded from `ws:`.
-///
-/// ```no_run
-/// use wsguard::core::url::Insecure;
-/// let resolved = wsguard::browser::url::resolve_at("/ws", Some("https://app.example/"), Insecure::Upgrade, true);
-/// assert_eq!(resolved.unwrap().url, "wss://app.example/ws");
-/// ```
-pub fn resolve_at(
-    input: &str,
-    href: Option<&str>,
-    insecure: Insecure,
-    log: bool,
-) -> Result<Resolved, UrlError> {
-    let page = href.map(page_at);
-    let resolved = resolve(input, page.as_ref(), insecure, &BrowserParser)?;
-    match &resolved.upgraded_from {
-        Some(from) if log => warn_upgrade_once(from, &resolved.url),
-        _ => {}
-    }
-    Ok(resolved)
-}
-
-/// Whether the page at `href` (its `location.href`, `None` outside a page) was loaded over
-/// HTTPS.
-///
-/// ```no_run
-/// assert!(wsguard::browser::url::is_secure_at(Some("https://app.example/")));
-/// ```
-pub fn is_secure_at(href: Option<&str>) -> bool {
-    href.is_some_and(|href| page_at(href).is_secure())
-}
-
-/// The page at `href`: its protocol is the scheme with the colon, as `location.protocol`.
-fn page_at(href: &str) -> Page<'_> {
-    // `get`, not indexing: the colon is ASCII, and no panic path comes along.
-    let protocol = href
-        .find(':')
-        .and_then(|colon| href.get(..=colon))
-        .unwrap_or_default();
-    Page::new(protocol, href)
-}
-
-/// How many distinct upgraded URLs are remembered so that each is reported once.
-const WARNED_URLS: usize = 16;
 
 /// The `ws://` URLs already warned about on this page (the module is single-threaded).
-struct Warned(RefCell<Vec<String>>);
+struct Warned(RefCell<UpgradeWarnings>);
 
 // SAFETY: the WebAssembly build runs on one thread (no `atomics` target feature); nothing
 // else can reach this value.
 #[cfg(not(target_feature = "atomics"))]
 unsafe impl Sync for Warned {}
 
-static WARNED: Warned = Warned(RefCell::new(Vec::new()));
+static WARNED: Warned = Warned(RefCell::new(UpgradeWarnings::new()));
 
-fn warn_upgrade_once(from: &str, to: &str) {
-    let first_time = {
-        let Ok(mut warned) = WARNED.0.try_borrow_mut() else {
-            return;
-        };
-        let seen = warned.iter().any(|url| url == from);
-        if !seen {
-            if warned.len() == WARNED_URLS {
-                warned.remove(0);
-            }
-            warned.push(String::from(from));
-        }
-        !seen
-    };
-    if first_time {
-        let message = upgrade_warning(from, to);
-        super::js::warn(&message.into(), None);
+/// Writes the core's upgrade warning for `resolved`, if it has one, once the memory of warned
+/// URLs is no longer borrowed: `console.warn` is page code, which may resolve a URL again.
+fn warn_upgrade_once(resolved: &Resolved) {
+    let text = WARNED
+        .0
+        .try_borrow_mut()
+        .ok()
+        .and_then(|mut warned| warned.first(resolved));
+    if let Some(text) = text {
+        super::js::warn(&text.into(), None);
     }
 }

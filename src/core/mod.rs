@@ -13,7 +13,7 @@
 //! | [`time`] | `Millis` | — |
 //! | [`text`] | numbers to decimal text, strings joined | — |
 //! | [`socket_id`] | `SocketId` | — |
-//! | [`url`] | which WebSocket URL an input means; redaction | `text` |
+//! | [`url`] | which WebSocket URL an input means; redaction; which upgrades were already reported | `text` |
 //! | [`close`] | wsguard's close codes, `close()` rules, `CloseInfo`, `CloseCause` | `time`, `socket_id`, `text` |
 //! | [`backoff`] | delay ceilings, jitter, the seeded random source | `time` |
 //! | [`buffer`] | the bounded send queue | `text` |

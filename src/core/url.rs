@@ -32,6 +32,9 @@ use core::fmt;
 
 use super::text::concat;
 
+mod warnings;
+pub use warnings::UpgradeWarnings;
+
 /// What to do with a `ws://` URL (or `http://`, which means the same) on an HTTPS page.
 ///
 /// Browsers block such a connection as mixed content (except to loopback hosts), so keeping
@@ -96,6 +99,18 @@ impl<'a> Page<'a> {
     /// ```
     pub fn new(protocol: &'a str, href: &'a str) -> Self {
         Self { protocol, href }
+    }
+
+    /// The page at `href` (its `location.href`), its protocol read from it.
+    ///
+    /// ```
+    /// assert!(wsguard::core::url::Page::at("https://app.example/").is_secure());
+    /// ```
+    pub fn at(href: &'a str) -> Self {
+        // Bytes, not `str::find` (see `before_any`); `get`, not indexing: no panic path.
+        let colon = href.bytes().position(|byte| byte == b':');
+        let protocol = colon.and_then(|colon| href.get(..=colon));
+        Self::new(protocol.unwrap_or_default(), href)
     }
 
     /// Whether the page was loaded over HTTPS.

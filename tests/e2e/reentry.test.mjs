@@ -229,19 +229,40 @@ function pageInit({ preload }) {
   // it; `trigger(A, extra)` makes the outer call and returns its value; `options` are A's.
   const TOUCH = {
     // --- globals replaced after wsguard loaded ---
-    "console.warn": {
-      expect: false,
-      install: () => replace(console, "warn"),
+    // An error reporter wraps console.warn after the imports (Sentry's init() does): it must
+    // receive wsguard's warnings as they are written (the failed attempt, its diagnosis line,
+    // the ws:// upgrade), and its call back into the client (then a throw), made from the
+    // diagnosis line, must neither trap nor leave a client stuck.
+    "console.warn, wrapped after load (an error reporter)": {
+      expect: true,
+      install: () => {
+        const original = console.warn;
+        const lines = (rx.warned = []);
+        console.warn = function (...args) {
+          const line = args.map(String).join(" ");
+          lines.push(line);
+          if (/^wsguard: [a-z-]+, /.test(line) && rx.fire()) throw new T.Error(BOOM);
+          return Reflect.apply(original, this, args);
+        };
+        return () => {
+          console.warn = original;
+        };
+      },
       trigger: async (A) => {
-        const diagnosis = next(A, "diagnosis");
         rx.urlFn = () => {
           rx.urlFn = defaultUrl;
           throw new Error("a failing URL function");
         };
         arm();
         A.reconnect();
+        await fired(5000);
         const upgraded = wsguard.resolveUrl(`ws://${location.host}/echo?warn=${++unique}`);
-        await diagnosis;
+        const missed = [
+          ["the failed attempt", /^wsguard: this attempt could not open a socket: .*a failing URL function/],
+          ["its diagnosis line", /^wsguard: [a-z-]+, .*What to do: /],
+          ["the upgrade", /^wsguard: upgraded ws:\/\/.* to wss:\/\//],
+        ].filter(([, pattern]) => !rx.warned.some((line) => pattern.test(line)));
+        if (missed.length > 0) throw new T.Error(`the wrapper missed ${missed.map(([what]) => what).join(", ")}: ${JSON.stringify(rx.warned).slice(0, 300)}`);
         return upgraded;
       },
     },
@@ -690,7 +711,7 @@ function pageInit({ preload }) {
     "console.warn, before load": {
       expect: true,
       preload: () => replace(console, "warn"),
-      // The upgrade warning comes from inside the session's own URL resolution.
+      // The upgrade warning of the session's own URL resolution, written once it has returned.
       trigger: async (A) => {
         rx.url = `ws://${location.host}/echo?warn=${++unique}`;
         return armedFor(() => A.reconnect());

@@ -23,6 +23,7 @@ mod diagnosis;
 mod errors;
 mod options;
 mod session;
+mod url;
 
 use alloc::string::String;
 
@@ -33,6 +34,7 @@ use wsguard::core::url::Insecure;
 pub use classify::classify_close;
 pub use options::option_expected;
 pub use session::Session;
+pub use url::take_warning;
 
 // A test harness (`cargo clippy --all-targets`) links the standard library, which brings its
 // own allocator and panic handler.
@@ -52,7 +54,8 @@ fn panic(_: &core::panic::PanicInfo) -> ! {
 /// page, `ws:` on an HTTP page, relative paths joined with `location.href`, `http(s):` mapped to
 /// `ws(s):`, a fragment dropped, and a `ws://` URL on an HTTPS page handled per `insecure`
 /// (`"upgrade"`, the default, `"error"` or `"allow"`). `page` is the page's `location.href`
-/// (`undefined` outside a page), read by the JavaScript side.
+/// (`undefined` outside a page), read by the JavaScript side. A first upgrade of a `ws://` URL
+/// leaves its warning for [`take_warning`].
 ///
 /// Throws a `TypeError` naming the input and the rule when the input cannot be used, and
 /// `["insecure", -1, expected]` for an unknown policy.
@@ -68,7 +71,7 @@ pub fn resolve_url(
             options::refusal(OptionName::Insecure, None, OptionName::Insecure.expected())
         })?,
     };
-    wsguard::browser::url::resolve_at(input, page.as_deref(), insecure, true)
+    url::resolve_at(input, page.as_deref(), insecure, true)
         .map(|resolved| resolved.url)
         .map_err(|error| errors::type_error(&error.message()))
 }

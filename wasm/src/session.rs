@@ -11,15 +11,15 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use wasm_bindgen::prelude::*;
-use wsguard::browser::url::{is_secure_at, resolve_at};
 use wsguard::core::buffer::SendRefusal;
 use wsguard::core::diagnosis::Probe;
 use wsguard::core::machine::{CloseError, Millis, SocketAction, SocketId, State};
 use wsguard::core::session::{Session as Logic, SessionEvent};
-use wsguard::core::url::UrlError;
+use wsguard::core::url::{Page, UrlError};
 
 use crate::diagnosis::{send_diagnosis, DiagnosisSink};
 use crate::errors::{dom_exception, range_error, type_error};
+use crate::url::resolve_at;
 
 #[wasm_bindgen]
 extern "C" {
@@ -86,7 +86,7 @@ impl Session {
     /// `arguments.js`: one array of the single values, each `undefined` when absent, then the
     /// sub-protocols and the fatal codes; see [`crate::options::read`]), with the page's `location.href` (`page`,
     /// `undefined` outside a page) and a random seed for the jitter (both read in JavaScript);
-    /// throws a `TypeError` or `SecurityError` for the URL, and
+    /// a first upgrade of a `ws://` URL leaves its warning for `takeWarning()`; throws a `TypeError` or `SecurityError` for the URL, and
     /// `[name, index, expected]` for an option out of range.
     #[wasm_bindgen(constructor)]
     pub fn new(
@@ -107,7 +107,9 @@ impl Session {
             None => None,
         };
         let seed = (u64::from(seed_high) << 32) | u64::from(seed_low);
-        let page_secure = is_secure_at(page.as_deref());
+        let page_secure = page
+            .as_deref()
+            .is_some_and(|href| Page::at(href).is_secure());
         let (url, upgraded) = match resolved {
             Some(resolved) => (resolved.url, resolved.upgraded_from.is_some()),
             None => (String::new(), false),
@@ -132,7 +134,8 @@ impl Session {
     }
 
     /// The URL a URL function gave for this attempt, resolved on the page at `page` (and
-    /// remembered as the attempt's URL); throws a `TypeError` or `SecurityError` for an unusable one.
+    /// remembered as the attempt's URL), any upgrade warning left for `takeWarning()`; throws a
+    /// `TypeError` or `SecurityError` for an unusable one.
     pub fn resolve(&mut self, input: &str, page: Option<String>) -> Result<String, JsValue> {
         let options = self.logic.machine().options();
         let resolved = resolve_at(input, page.as_deref(), options.insecure, options.log)
