@@ -168,6 +168,18 @@ async function stopProcess({ child, exited }, graceMs = 3000) {
  * the config fields, see nginx-config.mjs / haproxy-config.mjs).
  */
 export async function startProxy(kind, variant = "correct") {
+  // The free ports are found by binding and closing them, so another process (a browser's own
+  // connection, say) may take one before the proxy binds it: then try again with other ports.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startProxyOnce(kind, variant);
+    } catch (error) {
+      if (attempt >= 3 || !/Address already in use/.test(String(error?.message))) throw error;
+    }
+  }
+}
+
+async function startProxyOnce(kind, variant) {
   const binary = BINARIES[kind];
   if (!binary) throw new RangeError(`unknown proxy ${kind}`);
   if (!existsSync(binary)) throw new Error(`${kind} is not installed (${binary}); run scripts/setup.sh`);
