@@ -15,6 +15,7 @@ export type WsGuardUrl = string | (() => string | Promise<string>);
 
 /** Options of `new WsGuard(url, options)`. Every key is optional. */
 export interface WsGuardOptions {
+  // <generated from src/core/options/schema.rs>
   /** Ceiling of the first retry delay, ms. Default 1000. */
   minDelayMs?: number;
   /** No retry waits longer, ms. Default 30000. */
@@ -49,6 +50,7 @@ export interface WsGuardOptions {
   fatalCodes?: number[];
   /** Whether wsguard warns on the console. Default true. */
   log?: boolean;
+  // </generated>
 }
 
 /** The kind of a failure or close, a stable string. */

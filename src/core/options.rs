@@ -1,7 +1,9 @@
 //! The client's options, typed, and the rules their values must follow.
 //!
-//! The JS layer reads the user's options object into [`Options`] (it owns the camelCase
-//! names, the type checks and the choice between `TypeError` and `RangeError`), then calls
+//! Every option is a row of one table (`options/schema.rs`): its [`OptionName`], the
+//! [`Shape`] of its value, what a value must be, and how it lands in the struct. The JS layer
+//! checks the JS types of the user's options object (with the table generated from it) and
+//! hands each value to a [`Reader`], which decides whether it fits, then applies
 //! [`Options::validate`], which checks every rule about values and names the option that
 //! breaks one, and [`Options::normalize`]. Rust users write the struct directly
 //! (`..Options::default()`).
@@ -24,11 +26,13 @@ use super::url::Insecure;
 
 #[macro_use]
 mod limits;
-mod names;
+mod reader;
+mod schema;
 mod validate;
 
 pub use limits::{MAX_FATAL_CODES, MAX_PROTOCOLS, MAX_SAFE_INTEGER, MAX_TIMER_MS};
-pub use names::{OptionName, TOO_MANY_FATAL_CODES, TOO_MANY_PROTOCOLS};
+pub use reader::Reader;
+pub use schema::{OptionName, Shape, Value, TOO_MANY_FATAL_CODES, TOO_MANY_PROTOCOLS};
 pub use validate::OptionsError;
 
 /// The close codes after which the client does not reconnect by default: the server said

@@ -1,5 +1,5 @@
 //! The limits of option values, each written once as a literal so that the texts of
-//! `names.rs` can quote it with `concat!`.
+//! `schema.rs` can quote it with `concat!`.
 
 use crate::core::time::Millis;
 

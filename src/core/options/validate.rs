@@ -6,7 +6,7 @@ use alloc::vec::Vec;
 use core::fmt;
 
 use super::limits::{MAX_FATAL_CODES, MAX_PROTOCOLS, MAX_SAFE_INTEGER, MAX_TIMER_MS};
-use super::names::{
+use super::schema::{
     OptionName, CLOSE_CODES, DISTINCT, TOKEN, TOO_MANY_FATAL_CODES, TOO_MANY_PROTOCOLS,
 };
 use super::Options;
