@@ -5,7 +5,9 @@
 // and Proxy traps run once per key, and whatever they throw propagates as it is. Values are
 // checked by type and never converted: a toString, valueOf or Symbol.toPrimitive is never
 // called, so an object where a string or number belongs is a TypeError.
-import { optionExpected } from "./wsguard.js";
+import { optionExpected, optionFlag, optionNumber, optionText } from "./wsguard.js";
+import { OPTIONS } from "./schema.js";
+import { toError } from "./records.js";
 
 const SHOWN_CHARS = 40;
 
@@ -24,36 +26,27 @@ export const describe = (value) => (typeof value === "number" ? `${value} (a num
 
 const isObject = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
 
-/** The options, with the JS type each must have. */
-const OPTIONS = new Map([
-  ["minDelayMs", "number"],
-  ["maxDelayMs", "number"],
-  ["factor", "number"],
-  ["jitter", "string"],
-  ["maxRetries", "number"],
-  ["connectTimeoutMs", "number"],
-  ["stableAfterMs", "number"],
-  ["maxBufferedMessages", "number"],
-  ["maxBufferedBytes", "number"],
-  ["heartbeat", "heartbeat"],
-  ["reconnectAfterSuspendMs", "number"],
-  ["protocols", "protocols"],
-  ["binaryType", "string"],
-  ["insecure", "string"],
-  ["probe", "boolean"],
-  ["fatalCodes", "codes"],
-  ["log", "boolean"],
-]);
-const HEARTBEAT = new Map([
-  ["intervalMs", "number"],
-  ["message", "string"],
-  ["timeoutMs", "number"],
-]);
-const MAX_PROTOCOLS = 64;
-const MAX_FATAL_CODES = 256;
+/** The JS type each shape of schema.js takes. */
+const JS_TYPES = { number: "number", text: "string", flag: "boolean" };
+/** The options by name: { index, shape, limit }; the sections' fields in FIELDS, by section. */
+const TOP = new Map();
+const FIELDS = new Map();
+for (let index = 0; index < OPTIONS.length; index++) {
+  const [name, shape, limit] = OPTIONS[index];
+  const dot = name.indexOf(".");
+  const option = { index, shape, limit };
+  if (dot < 0) TOP.set(name, option);
+  else FIELDS.get(name.slice(0, dot))?.set(name.slice(dot + 1), option);
+  if (shape === "section") FIELDS.set(name, new Map());
+}
 
 const message = (name, expected, got) => `wsguard: option "${name}" must be ${expected}; got ${got}`;
-const wrongType = (name, value) => new TypeError(message(name, optionExpected(name, false), describe(value)));
+const expectedOf = (name, tooMany) => {
+  const [section, field] = name.split(".");
+  const option = field === undefined ? TOP.get(section) : FIELDS.get(section).get(field);
+  return optionExpected(option.index, tooMany);
+};
+const wrongType = (name, value) => new TypeError(message(name, expectedOf(name, false), describe(value)));
 
 /** The own string keys of `object` with their values, each a known one. */
 function entries(object, known, prefix) {
@@ -76,17 +69,17 @@ function entries(object, known, prefix) {
 function list(name, value, max) {
   if (!Array.isArray(value)) throw wrongType(name, value);
   const length = value.length;
-  if (length > max) throw new RangeError(message(name, optionExpected(name, true), `${length} items`));
+  if (length > max) throw new RangeError(message(name, expectedOf(name, true), `${length} items`));
   const items = [];
   for (let index = 0; index < length; index++) items[index] = value[index];
   return items;
 }
 
 /**
- * The options object as the Session constructor takes them: `scalars` (the single values in
- * order, each undefined when absent), `protocols` (an array of strings, checked by the session,
- * then used for every socket) and `fatalCodes` (undefined when absent); and the values as given
- * (to show the one Rust refuses).
+ * The options object, read and type-checked by the table (schema.js): `values`, the
+ * `[index, value]` pairs to hand over in the table's order (a section or a list as `true` or
+ * `false` first, then its fields or items), `protocols` (the sub-protocols to offer), and the
+ * values as given (to show the one Rust refuses).
  */
 export function readOptions(options) {
   // Without a prototype: a polluted Object.prototype must not fill in options.
@@ -95,62 +88,68 @@ export function readOptions(options) {
   if (!absent && !isObject(options)) {
     throw new TypeError(`wsguard: options must be an object such as { maxRetries: 5 }; got ${describe(options)}`);
   }
-  for (const [name, value] of absent ? [] : entries(options, OPTIONS, "")) {
-    const kind = OPTIONS.get(name);
+  for (const [name, value] of absent ? [] : entries(options, TOP, "")) {
+    const { shape, limit } = TOP.get(name);
     given[name] = value;
-    if (kind === "heartbeat") {
+    if (shape === "section") {
       if (value === false) continue;
       if (!isObject(value)) throw wrongType(name, value);
+      const fields = FIELDS.get(name);
       const settings = Object.create(null);
-      for (const [key, setting] of entries(value, HEARTBEAT, "heartbeat.")) {
-        if (typeof setting !== HEARTBEAT.get(key)) throw wrongType(`heartbeat.${key}`, setting);
+      for (const [key, setting] of entries(value, fields, `${name}.`)) {
+        if (typeof setting !== JS_TYPES[fields.get(key).shape]) throw wrongType(`${name}.${key}`, setting);
         settings[key] = setting;
       }
       given[name] = settings;
-    } else if (kind === "protocols") {
-      const protocols = typeof value === "string" ? [value] : list(name, value, MAX_PROTOCOLS);
-      for (const protocol of protocols) if (typeof protocol !== "string") throw wrongType(name, protocol);
-      given[name] = protocols;
-    } else if (kind === "codes") {
-      const codes = list(name, value, MAX_FATAL_CODES);
-      for (const code of codes) if (typeof code !== "number") throw wrongType(name, code);
-      given[name] = codes;
-    } else if (typeof value !== kind) {
+    } else if (shape === "texts" || shape === "numbers") {
+      const type = shape === "texts" ? "string" : "number";
+      // A single string stands for a list of one.
+      const items = shape === "texts" && typeof value === "string" ? [value] : list(name, value, limit);
+      for (const item of items) if (typeof item !== type) throw wrongType(name, item);
+      given[name] = items;
+    } else if (typeof value !== JS_TYPES[shape]) {
       throw wrongType(name, value);
     }
   }
-  const heartbeat = isObject(given.heartbeat) ? given.heartbeat : null;
-  const scalars = [
-    given.minDelayMs,
-    given.maxDelayMs,
-    given.factor,
-    given.jitter,
-    given.maxRetries,
-    given.connectTimeoutMs,
-    given.stableAfterMs,
-    given.maxBufferedMessages,
-    given.maxBufferedBytes,
-    heartbeat !== null,
-    heartbeat?.intervalMs,
-    heartbeat?.message,
-    heartbeat?.timeoutMs,
-    given.reconnectAfterSuspendMs,
-    given.binaryType,
-    given.insecure,
-    given.probe,
-    given.log,
-  ];
-  return { scalars, protocols: given.protocols ?? [], fatalCodes: given.fatalCodes, given };
+  const values = [];
+  for (const [name, { index, shape }] of TOP) {
+    const value = given[name];
+    if (value === undefined) continue;
+    if (shape === "section") {
+      values.push([index, value !== false]);
+      if (value !== false) for (const [field, option] of FIELDS.get(name)) if (value[field] !== undefined) values.push([option.index, value[field]]);
+    } else if (shape === "texts" || shape === "numbers") {
+      values.push([index, true]);
+      for (const item of value) values.push([index, item]);
+    } else values.push([index, value]);
+  }
+  return { values, protocols: given.protocols ?? [], given };
 }
 
-/** The RangeError for `[name, index, expected]` thrown by Rust, showing the value given. */
+/**
+ * Hands the values `readOptions` read to the WebAssembly, for the Session made right after
+ * (nothing may run in between).
+ */
+export function handOver(values) {
+  for (const [index, value] of values) {
+    if (typeof value === "number") optionNumber(index, value);
+    else if (typeof value === "string") optionText(index, value);
+    else optionFlag(index, value);
+  }
+}
+
+/**
+ * The error for a refusal of the Session's constructor: an option's `{ option, item,
+ * expected }` as a RangeError that also shows the value given; any other as `toError` makes it.
+ */
 export function refusedOption(refusal, given) {
-  if (!Array.isArray(refusal)) return refusal;
-  const [name, index, expected] = refusal;
-  const [option, field] = name.split(".");
-  let value = given[option];
+  if (typeof refusal?.expected !== "string") return toError(refusal);
+  const { option, item, expected } = refusal;
+  const name = OPTIONS[option][0];
+  const [section, field] = name.split(".");
+  let value = given[section];
   if (field !== undefined) value = value?.[field];
-  if (index >= 0) value = value?.[index];
+  if (item >= 0) value = value?.[item];
   return new RangeError(message(name, expected, show(value)));
 }
 
@@ -183,7 +182,7 @@ export function readResolveOptions(options) {
     const value = Reflect.get(options, key);
     if (key !== "insecure") throw refuse(`unknown option ${show(key)} (only insecure is known)`, value);
     if (value === undefined || value === null) continue;
-    if (typeof value !== "string") throw refuse(`insecure must be ${optionExpected("insecure", false)}`, value);
+    if (typeof value !== "string") throw refuse(`insecure must be ${expectedOf("insecure", false)}`, value);
     insecure = value;
   }
   return insecure;

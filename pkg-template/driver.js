@@ -15,23 +15,18 @@
 //   inside a try/catch wherever wsguard goes on afterwards, and with only primitives passed on
 //   to the session. After such a call the driver checks again that the attempt it worked for is
 //   still the session's (`#current`): the page may have called back and moved the client on.
-// - A Session method's own calls into JavaScript reach the driver's sinks (ActionQueue,
-//   EventSlot: they only record) and the built-ins that wasm-bindgen's glue names (URL, the
-//   Error constructors, Array.of); those are `catch` imports on the Rust side, so whatever they
-//   throw stays in JavaScript. `shielded` puts back the ones taken at load for the length of the
-//   method; the jitter's seed is drawn here and passed in. Nothing in WebAssembly writes to the
-//   console: the session returns its warnings as text, written here with the page's
-//   console.warn as it is at that moment, after the method returned. So page code runs inside a
-//   Session method only if the page replaced those built-ins before wsguard loaded; a call back
-//   into the same client from there (`#inRust`) throws a clear Error (free() is held, below)
-//   instead of reaching the borrowed session.
+// - A Session method's own calls into JavaScript reach only the driver's Recorder
+//   (records.js), which builds plain records: no page code runs inside WebAssembly. What needs
+//   page code is done here before the call (the URL parsed with the page's URL, the jitter's
+//   seed drawn, the page's address read) or after it (a refusal turned into its error object,
+//   the session's warnings written with the page's console.warn as it is at that moment).
 // - Calls back into the client from page code anywhere else act at once, as calls from
 //   listeners do (the session queues what they cause, in order), except free(): while one of the
 //   driver's own calls is on the stack (`#depth`) it takes effect when that call returns, so no
 //   frame is left holding a freed session.
 import { Session, takeWarning } from "./wsguard.js";
-import { describe, readClose, refusedOption } from "./arguments.js";
-import { jsSpelling } from "./spelling.js";
+import { describe, handOver, readClose, refusedOption } from "./arguments.js";
+import { Recorder, toError } from "./records.js";
 
 // Taken once, so that page code replacing them later cannot intercept wsguard's own calls.
 // WebSocket and fetch are read when used: monitoring code replaces them on purpose.
@@ -51,16 +46,8 @@ const bufferBytes = getterOf(ArrayBuffer.prototype, "byteLength");
 const viewBytes = getterOf(Object.getPrototypeOf(Uint8Array.prototype), "byteLength");
 const dataViewBytes = getterOf(DataView.prototype, "byteLength");
 const blobSize = BlobClass === null ? undefined : getterOf(BlobClass.prototype, "size");
-
-/** The built-ins that wasm-bindgen's glue calls from inside Session methods, as at load. */
-const INTRINSICS = [
-  [globalThis, "URL", globalThis.URL],
-  [globalThis, "TypeError", TypeError],
-  [globalThis, "RangeError", RangeError],
-  [globalThis, "Error", Error],
-  [globalThis, "DOMException", globalThis.DOMException],
-  [Array, "of", Array.of],
-];
+const URLClass = URL;
+const urlHref = getterOf(URL.prototype, "href");
 
 /** What all clients hold right now, for leak tests. */
 export const held = { listeners: 0, timers: 0, sockets: 0 };
@@ -74,7 +61,6 @@ const ONLINE_SETTLE_MS = 500;
 const LONG_HIDDEN_MS = 300_000;
 /** How long the HTTPS probe may take. */
 const PROBE_TIMEOUT_MS = 3000;
-const BUSY = "wsguard: a WsGuard cannot be used from page code inside its own call (a built-in replaced before wsguard loaded)";
 
 /**
  * Writes with the page's console.warn as it is now (an error reporter may have wrapped it after
@@ -86,10 +72,10 @@ const warn = (...args) => {
   } catch {}
 };
 
-/** Runs `call` (it resolves a URL) shielded, then writes the upgrade warning it left, if any. */
+/** Runs `call` (it resolves a URL), then writes the upgrade warning it left, if any. */
 export function resolving(call) {
   try {
-    return shielded(call);
+    return call();
   } finally {
     const text = takeWarning();
     if (text !== "") warn(text);
@@ -157,37 +143,18 @@ function safeRandom(random) {
   return ((fallbackSeed >>> 0) + (now() % 1)) / 4294967297;
 }
 
-/** Sets `owner[key]`; whether it took. */
-function put(owner, key, value) {
+/** `new URL(input, base).href` with the URL taken at load, or undefined where it throws. */
+function parse(input, base) {
   try {
-    owner[key] = value;
-    return owner[key] === value;
-  } catch {
-    return false;
-  }
+    return urlHref.call(new URLClass(input, base));
+  } catch {}
 }
 
 /**
- * Runs `call` (a Session method, or a free Rust function) with the built-ins its glue calls as
- * they were at load, so that no page code that replaced them later runs inside Rust.
+ * `input` as the page's URL parses it, joined with the page's address `page` and alone: the
+ * two results the core's URL rules choose from (wasm/src/url.rs), computed before the call.
  */
-export function shielded(call) {
-  let swapped = null;
-  for (const [owner, key, original] of INTRINSICS) {
-    let current;
-    try {
-      current = owner[key];
-    } catch {
-      continue;
-    }
-    if (current !== original && put(owner, key, original)) (swapped ??= []).push([owner, key, current]);
-  }
-  try {
-    return call();
-  } finally {
-    if (swapped !== null) for (const [owner, key, value] of swapped) put(owner, key, value);
-  }
-}
+export const parseUrl = (input, page) => [parse(input, page), parse(input)];
 
 /** Adds a listener (throws if the target refuses it); returns what removes it. Counted in `held`. */
 function listen(target, type, listener) {
@@ -278,80 +245,12 @@ function closeFields(event) {
   return [code, reason, wasClean];
 }
 
-/** The Diagnosis object, from the fields the Rust session reports in this order. */
-export const diagnosisObject = (kind, summary, advice, code, reason, wasClean, wasOpen, openForMs, idleForMs, pageSecure, url, attempt, probe, probeStatus, willRetry, retryInMs) => ({
-  kind,
-  summary: jsSpelling(summary),
-  advice: jsSpelling(advice),
-  code,
-  reason,
-  wasClean,
-  wasOpen,
-  openForMs,
-  idleForMs,
-  pageSecure,
-  url,
-  attempt,
-  probe,
-  probeStatus: probeStatus ?? null,
-  willRetry,
-  retryInMs: retryInMs ?? null,
-});
-
-/** The kinds of the session's actions: open a socket, close it, send a queued message, send the heartbeat. */
-const OPEN = 0;
-const CLOSE = 1;
-const SEND = 2;
-
-/** Records the session's actions, in order: [kind, socket, number, text]. */
-class ActionQueue {
-  items = [];
-  action(kind, socket, number, text) {
-    this.items.push([kind, socket, number, text]);
-  }
-  take() {
-    const items = this.items;
-    this.items = [];
-    return items;
-  }
-}
-
-/** Records one event of the session. */
-class EventSlot {
-  event = null;
-  warning = "";
-  opened() {
-    this.event = ["open"];
-  }
-  error(thrown) {
-    this.event = ["error", thrown];
-  }
-  closed(code, reason, wasClean, unsent) {
-    this.event = ["close", code, reason, wasClean, unsent];
-  }
-  statechange(from, to) {
-    this.event = ["statechange", from, to];
-  }
-  reconnecting(attempt, delayMs) {
-    this.event = ["reconnecting", attempt, delayMs];
-  }
-  warn(text) {
-    this.warning = jsSpelling(text);
-  }
-  diagnosis(...fields) {
-    this.event = ["diagnosis", diagnosisObject(...fields), this.warning];
-    this.warning = "";
-  }
-  probe(url, sameOrigin) {
-    this.event = ["probe", url, sameOrigin];
-  }
-}
-
 /**
  * One client's browser side, for `url` and the options as `readOptions` (arguments.js) read
- * them. `host` receives `event([type, ...fields])`, `socket(ws | null)` when the live socket
- * changes (before the old one is closed) and `sendable(ws | null)` for the socket `send` may
- * use directly.
+ * them. `host` receives `event(record)` (a SessionEvent of records.js but the probe, with
+ * `thrown` and `unsent` ids replaced by the values: `{ type: "error", error }`, `unsent` the
+ * payloads), `socket(ws | null)` when the live socket changes (before the old one is closed)
+ * and `sendable(ws | null)` for the socket `send` may use directly.
  */
 export class Driver {
   #session;
@@ -361,8 +260,7 @@ export class Driver {
   #protocols;
   #binaryType;
   #connectTimeoutMs;
-  #actions = new ActionQueue();
-  #slot = new EventSlot();
+  #recorder = new Recorder();
   /** Queued payloads and thrown errors, by id. */
   #values = new Map();
   #nextId = 1;
@@ -388,17 +286,23 @@ export class Driver {
   /** The driver's own calls on the stack; free() waits for them to return. */
   #depth = 0;
   #freeing = false;
-  /** Session methods running that may reach page code (built-ins replaced before load). */
-  #inRust = 0;
 
-  constructor(url, { scalars, protocols, fatalCodes, given }, host) {
+  constructor(url, { values, protocols, given }, host) {
+    // Everything that may run page code first: the page's address, Math.random, the URL parsed.
+    let random;
     try {
-      let random;
-      try {
-        random = Math.random;
-      } catch {}
-      const seed = () => Math.floor(safeRandom(random) * 4294967296);
-      this.#session = resolving(() => new Session(url, scalars, protocols, fatalCodes, pageHref(), seed(), seed()));
+      random = Math.random;
+    } catch {}
+    const seed = () => Math.floor(safeRandom(random) * 4294967296);
+    const [high, low] = [seed(), seed()];
+    const page = pageHref();
+    const input = typeof url === "string" ? url : undefined;
+    const [joined, alone] = input === undefined ? [] : parseUrl(input, page);
+    try {
+      this.#session = resolving(() => {
+        handOver(values);
+        return new Session(input, joined, alone, page, high, low, this.#recorder);
+      });
     } catch (refusal) {
       throw refusedOption(refusal, given);
     }
@@ -410,9 +314,8 @@ export class Driver {
     this.#input((session, time) => session.start(time, isOnline()), true);
   }
 
-  /** The session, or null once freed; throws while one of its methods runs page code. */
+  /** The session, or null once freed. */
   get session() {
-    if (this.#inRust > 0) throw new Error(BUSY);
     return this.#session;
   }
 
@@ -441,20 +344,16 @@ export class Driver {
       error.data = data;
       throw error;
     }
-    this.session; // throws inside a Session method
     const size = this.#session.readyState === 1 ? 0 : byteSize(data);
     const id = this.#nextId++;
     this.#values.set(id, data);
     try {
-      this.#input((session, time) => this.#rust(() => session.send(time, id, size)), true);
-    } catch (error) {
+      this.#input((session, time) => session.send(time, id, size, this.#recorder), true);
+    } catch (refusal) {
       this.#values.delete(id);
-      // A refusal is an Error carrying the message; only where page code broke the Error
-      // constructors is it the message alone, a string. Both are defined, not assigned: a
-      // DOMException's `message` is a getter, and Firefox's inherits a getter-only `data`.
-      if (typeof error === "string") throw jsSpelling(error);
+      const error = toError(refusal, true);
+      // Defined, not assigned: Firefox's DOMException inherits a getter-only `data`.
       try {
-        Object.defineProperty(error, "message", { value: jsSpelling(error.message), writable: true, configurable: true });
         Object.defineProperty(error, "data", { value: data });
       } catch {}
       throw error;
@@ -463,12 +362,14 @@ export class Driver {
 
   close(code, reason) {
     const [checkedCode, checkedReason] = readClose(code, reason);
-    this.session; // throws inside a Session method
-    this.#input((session, time) => this.#rust(() => session.close(time, checkedCode, checkedReason)), true);
+    try {
+      this.#input((session, time) => session.close(time, checkedCode, checkedReason, this.#recorder), true);
+    } catch (refusal) {
+      throw toError(refusal);
+    }
   }
 
   reconnect() {
-    this.session; // throws inside a Session method
     this.#input((session, time) => session.reconnect(time), true);
   }
 
@@ -510,16 +411,6 @@ export class Driver {
   /** Whether attempt `socketId` of `session` is still the one to work for. */
   #current(session, socketId) {
     return !this.#freeing && this.#session === session && session !== null && session.socket === socketId;
-  }
-
-  /** A Session method that may reach page code (see the module docs). */
-  #rust(call) {
-    this.#inRust++;
-    try {
-      return shielded(call);
-    } finally {
-      this.#inRust--;
-    }
   }
 
   /** Feeds one input to the session (after the last message's time), then carries it out. */
@@ -566,23 +457,24 @@ export class Driver {
   #performActions() {
     const session = this.#session;
     if (session === null || this.#freeing) return false;
-    session.actions(this.#actions);
-    const actions = this.#actions.take();
-    for (const [kind, socket, number, text] of actions) {
+    session.actions(this.#recorder);
+    const actions = this.#recorder.take();
+    for (const action of actions) {
       if (this.#freeing) break;
-      if (kind === OPEN) this.#open(socket);
+      const { type, socket } = action;
+      if (type === "open") this.#open(socket);
       else if (socket !== this.#socketId) {
         // close() while the attempt's URL function has not answered: there is no socket to
         // wait for, so the attempt ends at once.
-        if (kind === CLOSE && socket === session.socket) session.closed(now(), socket, number, text, true);
-      } else if (kind === CLOSE) {
+        if (type === "close" && socket === session.socket) session.closed(now(), socket, action.code, action.reason, true);
+      } else if (type === "close") {
         try {
-          this.#socket.close(number, text);
+          this.#socket.close(action.code, action.reason);
         } catch {}
       } else {
         // A queued message (by id), or the heartbeat's text.
-        const data = kind === SEND ? this.#values.get(number) : text;
-        if (kind === SEND) this.#values.delete(number);
+        const data = type === "send" ? this.#values.get(action.message) : action.text;
+        if (type === "send") this.#values.delete(action.message);
         try {
           this.#socket.send(data);
         } catch {
@@ -647,11 +539,15 @@ export class Driver {
     if (typeof value !== "string") {
       return this.#failed(socketId, new TypeError(`wsguard: the URL function must return a string or a Promise of one; got ${describe(value)}`));
     }
+    const page = pageHref();
+    const [joined, alone] = parseUrl(value, page);
+    // The page's URL (replaced before wsguard loaded) may have called back meanwhile.
+    if (!this.#current(session, socketId)) return;
     let url;
     try {
-      url = resolving(() => this.#rust(() => session.resolve(value, pageHref())));
-    } catch (error) {
-      return this.#failed(socketId, error);
+      url = resolving(() => session.resolve(value, page, joined, alone, this.#recorder));
+    } catch (refusal) {
+      return this.#failed(socketId, toError(refusal));
     }
     this.#connect(socketId, url);
   }
@@ -890,10 +786,10 @@ export class Driver {
       for (;;) {
         const online = isOnline();
         const session = this.#session;
-        if (session === null || this.#freeing || !session.event(this.#slot, online)) break;
-        const event = this.#slot.event;
-        this.#slot.event = null;
-        if (event[0] === "probe") this.#startProbe(event[1], event[2]);
+        if (session === null || this.#freeing || !session.event(this.#recorder, online)) break;
+        const event = this.#recorder.event;
+        this.#recorder.event = null;
+        if (event.type === "probe") this.#startProbe(event.url, event.sameOrigin);
         else this.#host.event(this.#complete(event));
       }
     } finally {
@@ -902,16 +798,19 @@ export class Driver {
     }
   }
 
-  /** Replaces the ids in an event by the values they stand for. */
+  /**
+   * The event as the host gets it: the ids replaced by the values they stand for (an error's
+   * `thrown` becomes `error`), and a diagnosis's console line written.
+   */
   #complete(event) {
     const take = (id) => {
       const value = this.#values.get(id);
       this.#values.delete(id);
       return value;
     };
-    if (event[0] === "error") event[1] = event[1] === 0 ? undefined : take(event[1]);
-    if (event[0] === "close" && event[4] !== undefined) event[4] = Array.from(event[4], take);
-    if (event[0] === "diagnosis" && event[2] !== "") warn(event[2]);
+    if (event.type === "error") return { type: "error", error: event.thrown === 0 ? undefined : take(event.thrown) };
+    if (event.type === "close" && event.unsent !== undefined) event.unsent = event.unsent.map(take);
+    if (event.type === "diagnosis" && event.warning !== "") warn(event.warning);
     return event;
   }
 

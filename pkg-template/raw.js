@@ -12,7 +12,8 @@
 // - sending: while the client is open (its queue is then empty) send() calls the socket directly.
 import init, { classifyClose as classify, resolveUrl as resolve } from "./wsguard.js";
 import { checkUrl, describe, readClassifyInput, readOptions, readResolveOptions } from "./arguments.js";
-import { diagnosisObject, Driver, held, pageHref, report, resolving, sendable } from "./driver.js";
+import { Driver, held, pageHref, parseUrl, report, resolving, sendable } from "./driver.js";
+import { Recorder, toError } from "./records.js";
 
 export { init as default };
 export { initSync } from "./wsguard.js";
@@ -25,6 +26,9 @@ const { addEventListener: add, removeEventListener: remove, dispatchEvent: dispa
 const EventClass = Event;
 const CloseEventClass = CloseEvent;
 const CustomEventClass = CustomEvent;
+
+/** The recorder of the free functions' calls. */
+const recorder = new Recorder();
 
 let handlerSlot;
 let setHandlerSlot;
@@ -76,21 +80,22 @@ export class WsGuard extends EventTarget {
    * dispatchEvent itself; anything else that throws here (an EventTarget or event constructor
    * replaced before wsguard loaded) is reported the same way and does not reach the driver.
    */
-  #deliver([type, a, b, c, d]) {
+  #deliver(record) {
     try {
+      const { type } = record;
       let event;
       if (type === "open") event = new EventClass("open");
       else if (type === "error") {
         event = new EventClass("error");
-        if (a !== undefined) event.error = a;
+        if (record.error !== undefined) event.error = record.error;
       } else if (type === "close") {
-        event = new CloseEventClass("close", { code: a, reason: b, wasClean: c });
-        if (d !== undefined) event.unsent = d;
-      } else if (type === "statechange") event = new CustomEventClass(type, { detail: { from: a, to: b } });
-      else if (type === "reconnecting") event = new CustomEventClass(type, { detail: { attempt: a, delayMs: b } });
+        event = new CloseEventClass("close", { code: record.code, reason: record.reason, wasClean: record.wasClean });
+        if (record.unsent !== undefined) event.unsent = record.unsent;
+      } else if (type === "statechange") event = new CustomEventClass(type, { detail: { from: record.from, to: record.to } });
+      else if (type === "reconnecting") event = new CustomEventClass(type, { detail: { attempt: record.attempt, delayMs: record.delayMs } });
       else {
-        this.#lastDiagnosis = a;
-        event = new CustomEventClass("diagnosis", { detail: a });
+        this.#lastDiagnosis = record.diagnosis;
+        event = new CustomEventClass("diagnosis", { detail: record.diagnosis });
       }
       dispatch.call(this, event);
     } catch (error) {
@@ -308,11 +313,13 @@ if (typeof Symbol.dispose === "symbol") {
 export function resolveUrl(input, options) {
   if (typeof input !== "string") throw new TypeError(`wsguard: the URL must be a string; got ${describe(input)}`);
   const insecure = readResolveOptions(options);
+  const page = pageHref();
+  const [joined, alone] = parseUrl(input, page);
   try {
-    return resolving(() => resolve(input, insecure, pageHref()));
+    return resolving(() => resolve(input, insecure, page, joined, alone, recorder));
   } catch (refusal) {
-    if (!Array.isArray(refusal)) throw refusal;
-    throw new TypeError(`wsguard: invalid options for resolveUrl: insecure must be ${refusal[2]}; got ${describe(insecure)}`);
+    if (typeof refusal?.expected !== "string") throw toError(refusal);
+    throw new TypeError(`wsguard: invalid options for resolveUrl: insecure must be ${refusal.expected}; got ${describe(insecure)}`);
   }
 }
 
@@ -321,7 +328,7 @@ export function resolveUrl(input, options) {
  * (a CloseEvent fits as it is, plus wasOpen, openForMs, idleForMs, url, …; every key optional).
  */
 export function classifyClose(input) {
-  return classify(readClassifyInput(input), { diagnosis: diagnosisObject });
+  return classify(...readClassifyInput(input), recorder);
 }
 
 /** What all clients hold right now: { listeners, timers, sockets }, for leak tests. */

@@ -19,7 +19,7 @@ await esbuild.build({
   legalComments: "none",
   logLevel: "warning",
 });
-for (const part of ["driver.js", "arguments.js", "spelling.js", "wsguard.js", "wsguard.d.ts", "wsguard_bg.wasm.d.ts", "snippets"]) {
+for (const part of ["driver.js", "arguments.js", "spelling.js", "records.js", "schema.js", "wsguard.js", "wsguard.d.ts", "wsguard_bg.wasm.d.ts", "snippets"]) {
   rmSync(join(pkg, part), { recursive: true, force: true });
 }
-console.log("bundle: pkg/raw.js holds raw.js, driver.js, arguments.js and wsguard.js");
+console.log("bundle: pkg/raw.js holds raw.js, driver.js, arguments.js, records.js, schema.js and wsguard.js");

@@ -1,40 +1,15 @@
-//! A `Diagnosis` handed to JavaScript field by field: `raw.js` builds the plain object (the
-//! `detail` of a `diagnosis` event, and what `classifyClose` returns).
+//! A `Diagnosis` handed to JavaScript: the recorder's `diagnosis` method, with every field
+//! named, builds the plain object (the `detail` of a `diagnosis` event, and what
+//! `classifyClose` returns).
 
-use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsValue;
 use wsguard::core::diagnosis::Diagnosis;
 
-#[wasm_bindgen]
-extern "C" {
-    /// Anything with a `diagnosis` method taking the fields in order.
-    pub type DiagnosisSink;
+use crate::recorder::Recorder;
 
-    #[wasm_bindgen(method, catch)]
-    #[allow(clippy::too_many_arguments)]
-    fn diagnosis(
-        this: &DiagnosisSink,
-        kind: &str,
-        summary: &str,
-        advice: &str,
-        code: u16,
-        reason: &str,
-        was_clean: bool,
-        was_open: bool,
-        open_for_ms: f64,
-        idle_for_ms: f64,
-        page_secure: bool,
-        url: &str,
-        attempt: u32,
-        probe: &str,
-        probe_status: Option<u16>,
-        will_retry: bool,
-        retry_in_ms: Option<f64>,
-    ) -> Result<JsValue, JsValue>;
-}
-
-/// Hands `diagnosis` to `sink`; returns what the sink returns.
-pub fn send_diagnosis(sink: &DiagnosisSink, diagnosis: &Diagnosis) -> Result<JsValue, JsValue> {
-    sink.diagnosis(
+/// Hands `diagnosis` to `recorder`; returns the object it built.
+pub fn send_diagnosis(recorder: &Recorder, diagnosis: &Diagnosis) -> JsValue {
+    recorder.diagnosis(
         diagnosis.kind.as_str(),
         &diagnosis.summary,
         &diagnosis.advice,

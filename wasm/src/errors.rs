@@ -1,47 +1,25 @@
-//! The JS errors the exports throw: a `TypeError` for a value of the wrong type, a `RangeError`
-//! for one out of range, and the `DOMException`s a `WebSocket` would throw for the same mistake.
-//! Every message starts with `wsguard:` and names the culprit.
-//!
-//! The constructors are `catch` imports: page code may have replaced them with something that
-//! throws, and no JavaScript exception may unwind through these frames. Then the message itself
-//! is thrown, as a string.
+//! Refusals as data: what a `TypeError`, a `RangeError` or a `DOMException` would say, as the
+//! `{ name, message }` record the recorder builds. The exports return it as their error, the
+//! glue throws it once the call has returned, and `records.js` turns it into the error object
+//! (with the constructors taken at load), outside WebAssembly. Every message starts with
+//! `wsguard:` and names the culprit.
 
-use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsValue;
 
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_name = TypeError)]
-    type TypeErrorValue;
+use crate::recorder::Recorder;
 
-    #[wasm_bindgen(constructor, catch, js_class = "TypeError")]
-    fn new(message: &str) -> Result<TypeErrorValue, JsValue>;
-
-    #[wasm_bindgen(js_name = RangeError)]
-    type RangeErrorValue;
-
-    #[wasm_bindgen(constructor, catch, js_class = "RangeError")]
-    fn new(message: &str) -> Result<RangeErrorValue, JsValue>;
+/// A `TypeError`: a value of the wrong type, or a URL that cannot be used.
+pub fn type_error(recorder: &Recorder, message: &str) -> JsValue {
+    recorder.refused("TypeError", message)
 }
 
-/// A `TypeError` with `message`.
-pub fn type_error(message: &str) -> JsValue {
-    TypeErrorValue::new(message).map_or_else(|_| JsValue::from_str(message), Into::into)
-}
-
-/// A `RangeError` with `message`.
-pub fn range_error(message: &str) -> JsValue {
-    RangeErrorValue::new(message).map_or_else(|_| JsValue::from_str(message), Into::into)
+/// A `RangeError`: a value out of range.
+pub fn range_error(recorder: &Recorder, message: &str) -> JsValue {
+    recorder.refused("RangeError", message)
 }
 
 /// A `DOMException` named `name` (`InvalidStateError`, `InvalidAccessError`, `SyntaxError`,
 /// `SecurityError`), as a `WebSocket` throws.
-pub fn dom_exception(message: &str, name: &str) -> JsValue {
-    web_sys::DomException::new_with_message_and_name(message, name)
-        .map_or_else(|_| JsValue::from_str(message), Into::into)
-}
-
-/// Whether `number` is a whole number from 0 to `max` (at most 2^53 − 1, where every whole
-/// number is exact).
-pub fn is_whole(number: f64, max: f64) -> bool {
-    (0.0..=max).contains(&number) && (number as u64) as f64 == number
+pub fn dom_exception(recorder: &Recorder, message: &str, name: &str) -> JsValue {
+    recorder.refused(name, message)
 }

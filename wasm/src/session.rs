@@ -1,14 +1,14 @@
 //! `Session`: one client's logic as the JavaScript `WsGuard` (in `raw.js`) drives it. The
 //! JavaScript side owns the socket, the timer and the page listeners; it reports what happens
 //! here, then collects what to do ([`Session::actions`]) and what to deliver
-//! ([`Session::event`]) through small sink objects of its own, which only record the calls.
-//! Nothing here calls user code, so no call can come back in while the session is borrowed.
+//! ([`Session::event`]) through its [`Recorder`], which only builds plain records with named
+//! fields. Nothing here calls page code, so no call can come back in while the session is
+//! borrowed; refusals are records too, thrown by the glue after the call returned.
 //!
 //! Messages never cross: JavaScript keeps queued payloads in a map and passes their ids.
 //! Times are `performance.now()` values.
 
 use alloc::string::String;
-use alloc::vec::Vec;
 
 use wasm_bindgen::prelude::*;
 use wsguard::core::buffer::SendRefusal;
@@ -17,46 +17,10 @@ use wsguard::core::machine::{CloseError, Millis, SocketAction, SocketId, State};
 use wsguard::core::session::{Session as Logic, SessionEvent};
 use wsguard::core::url::{Page, UrlError};
 
-use crate::diagnosis::{send_diagnosis, DiagnosisSink};
+use crate::diagnosis::send_diagnosis;
 use crate::errors::{dom_exception, range_error, type_error};
-use crate::url::resolve_at;
-
-#[wasm_bindgen]
-extern "C" {
-    /// Records the actions, each as `action(kind, socket, number, text)`: kind 0 opens
-    /// `socket`, 1 closes it with code `number` and reason `text`, 2 sends message `number` on
-    /// it, 3 sends the heartbeat's `text` on it (unused fields 0 and "").
-    pub type ActionSink;
-
-    #[wasm_bindgen(method)]
-    fn action(this: &ActionSink, kind: u32, socket: f64, number: u32, text: &str);
-
-    /// Records one event: `opened()`, `error(id)`, `closed(code, reason, wasClean, unsent)`,
-    /// `statechange(from, to)`, `reconnecting(attempt, delayMs)`, `diagnosis(…fields)` (after
-    /// `warn(text)` when it is to be logged), `probe(url, sameOrigin)`.
-    pub type EventSink;
-
-    #[wasm_bindgen(method)]
-    fn opened(this: &EventSink);
-
-    #[wasm_bindgen(method)]
-    fn error(this: &EventSink, thrown: u32);
-
-    #[wasm_bindgen(method)]
-    fn closed(this: &EventSink, code: u16, reason: &str, was_clean: bool, unsent: Option<Vec<u32>>);
-
-    #[wasm_bindgen(method)]
-    fn statechange(this: &EventSink, from: &str, to: &str);
-
-    #[wasm_bindgen(method)]
-    fn reconnecting(this: &EventSink, attempt: u32, delay_ms: f64);
-
-    #[wasm_bindgen(method)]
-    fn warn(this: &EventSink, text: &str);
-
-    #[wasm_bindgen(method)]
-    fn probe(this: &EventSink, url: &str, same_origin: bool);
-}
+use crate::recorder::Recorder;
+use crate::url::{resolve_at, Parsed};
 
 /// One client's logic.
 #[wasm_bindgen]
@@ -82,27 +46,36 @@ fn number(socket: Option<SocketId>) -> f64 {
 
 #[wasm_bindgen]
 impl Session {
-    /// Checks `url` (a string, resolved here, or a function) and the options (read by
-    /// `arguments.js`: one array of the single values, each `undefined` when absent, then the
-    /// sub-protocols and the fatal codes; see [`crate::options::read`]), with the page's `location.href` (`page`,
-    /// `undefined` outside a page) and a random seed for the jitter (both read in JavaScript);
-    /// a first upgrade of a `ws://` URL leaves its warning for `takeWarning()`; throws a `TypeError` or `SecurityError` for the URL, and
-    /// `[name, index, expected]` for an option out of range.
+    /// A session for `url` (`None` for a URL function; else resolved here, `joined` and
+    /// `alone` being the input as the page's `URL` parsed it, see [`Parsed`]) with the options
+    /// handed over just before (`optionNumber`, …), on the page at `page` (its `location.href`,
+    /// `None` outside a page), with a random seed for the jitter (all read in JavaScript). A
+    /// first upgrade of a `ws://` URL leaves its warning for `takeWarning()`. Fails with the
+    /// recorder's refusal: `TypeError` or `SecurityError` for the URL, `{ option, item,
+    /// expected }` for an option.
     #[wasm_bindgen(constructor)]
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
-        url: JsValue,
-        values: Vec<JsValue>,
-        protocols: Vec<String>,
-        fatal_codes: Option<Vec<f64>>,
+        url: Option<String>,
+        joined: Option<String>,
+        alone: Option<String>,
         page: Option<String>,
         seed_high: u32,
         seed_low: u32,
+        recorder: &Recorder,
     ) -> Result<Session, JsValue> {
-        let options = crate::options::read(&values, protocols, fatal_codes)?;
-        let resolved = match url.as_string() {
+        let options = crate::options::take(recorder)?;
+        let parsed = Parsed { joined, alone };
+        let resolved = match url {
             Some(input) => Some(
-                resolve_at(&input, page.as_deref(), options.insecure, options.log)
-                    .map_err(|error| url_error(&error))?,
+                resolve_at(
+                    &input,
+                    page.as_deref(),
+                    &parsed,
+                    options.insecure,
+                    options.log,
+                )
+                .map_err(|error| url_error(recorder, &error))?,
             ),
             None => None,
         };
@@ -133,13 +106,28 @@ impl Session {
         self.logic.start(millis(now), online);
     }
 
-    /// The URL a URL function gave for this attempt, resolved on the page at `page` (and
-    /// remembered as the attempt's URL), any upgrade warning left for `takeWarning()`; throws a
-    /// `TypeError` or `SecurityError` for an unusable one.
-    pub fn resolve(&mut self, input: &str, page: Option<String>) -> Result<String, JsValue> {
+    /// The URL a URL function gave for this attempt (`joined` and `alone` as the page's `URL`
+    /// parsed it), resolved on the page at `page` and remembered as the attempt's URL, any
+    /// upgrade warning left for `takeWarning()`; fails with the recorder's `TypeError` or
+    /// `SecurityError` refusal for an unusable one.
+    pub fn resolve(
+        &mut self,
+        input: &str,
+        page: Option<String>,
+        joined: Option<String>,
+        alone: Option<String>,
+        recorder: &Recorder,
+    ) -> Result<String, JsValue> {
         let options = self.logic.machine().options();
-        let resolved = resolve_at(input, page.as_deref(), options.insecure, options.log)
-            .map_err(|error| url_error(&error))?;
+        let parsed = Parsed { joined, alone };
+        let resolved = resolve_at(
+            input,
+            page.as_deref(),
+            &parsed,
+            options.insecure,
+            options.log,
+        )
+        .map_err(|error| url_error(recorder, &error))?;
         self.logic.set_url(resolved.url.clone());
         self.logic.set_upgraded(resolved.upgraded_from.is_some());
         Ok(resolved.url)
@@ -201,28 +189,43 @@ impl Session {
         self.logic.timeout(millis(now));
     }
 
-    /// Queues message `id` of `size` bytes, or hands it to the open socket; throws (a
-    /// `RangeError` for a full queue, an `InvalidStateError` after `close()` or with the queue
-    /// off) when refused.
-    pub fn send(&mut self, now: f64, id: u32, size: f64) -> Result<(), JsValue> {
+    /// Queues message `id` of `size` bytes, or hands it to the open socket; fails with the
+    /// recorder's refusal (a `RangeError` for a full queue, an `InvalidStateError` after
+    /// `close()` or with the queue off).
+    pub fn send(
+        &mut self,
+        now: f64,
+        id: u32,
+        size: f64,
+        recorder: &Recorder,
+    ) -> Result<(), JsValue> {
         self.logic
             .send(millis(now), id, millis(size))
             .map_err(|refused| match refused.refusal {
                 SendRefusal::TooManyMessages { .. } | SendRefusal::TooManyBytes { .. } => {
-                    range_error(&refused.refusal.message())
+                    range_error(recorder, &refused.refusal.message())
                 }
-                _ => dom_exception(&refused.refusal.message(), "InvalidStateError"),
+                _ => dom_exception(recorder, &refused.refusal.message(), "InvalidStateError"),
             })
     }
 
     /// Closes for good with `code` (1000 or 3000–4999) and `reason` (at most 123 UTF-8 bytes);
-    /// throws an `InvalidAccessError` or `SyntaxError` as a `WebSocket` would.
-    pub fn close(&mut self, now: f64, code: u16, reason: &str) -> Result<(), JsValue> {
+    /// fails with the recorder's `InvalidAccessError` or `SyntaxError` refusal as a
+    /// `WebSocket` would throw.
+    pub fn close(
+        &mut self,
+        now: f64,
+        code: u16,
+        reason: &str,
+        recorder: &Recorder,
+    ) -> Result<(), JsValue> {
+        let refused =
+            |name| move |error: CloseError| dom_exception(recorder, &error.message(), name);
         self.logic
             .close(millis(now), code, reason)
             .map_err(|error| match error {
-                CloseError::InvalidCode(_) => dom_exception(&error.message(), "InvalidAccessError"),
-                CloseError::ReasonTooLong { .. } => dom_exception(&error.message(), "SyntaxError"),
+                CloseError::InvalidCode(_) => refused("InvalidAccessError")(error),
+                CloseError::ReasonTooLong { .. } => refused("SyntaxError")(error),
             })
     }
 
@@ -258,54 +261,62 @@ impl Session {
         self.logic.probe_finished(url, result);
     }
 
-    /// Hands every pending action to `sink`, in order.
-    pub fn actions(&mut self, sink: &ActionSink) {
+    /// Hands every pending action to `recorder`, in order (`open`, `close`, `send`,
+    /// `heartbeat`).
+    pub fn actions(&mut self, recorder: &Recorder) {
         while let Some(action) = self.logic.poll_action() {
             match action {
-                SocketAction::Open { socket, .. } => sink.action(0, number(Some(socket)), 0, ""),
+                SocketAction::Open { socket, .. } => recorder.open(number(Some(socket))),
                 SocketAction::Close {
                     socket,
                     code,
                     reason,
-                } => sink.action(1, number(Some(socket)), code.into(), &reason),
+                } => recorder.close(number(Some(socket)), code, &reason),
                 SocketAction::Send { socket, message } => {
-                    sink.action(2, number(Some(socket)), message, "")
+                    recorder.send(number(Some(socket)), message)
                 }
                 SocketAction::SendHeartbeat { socket } => {
                     let heartbeat = self.logic.machine().options().heartbeat.as_ref();
                     let text = heartbeat.map_or("", |heartbeat| heartbeat.message.as_str());
-                    sink.action(3, number(Some(socket)), 0, text);
+                    recorder.heartbeat(number(Some(socket)), text);
                 }
             }
         }
     }
 
-    /// Hands the next event to `sink`; `false` when there is none. `online` is
+    /// Hands the next event to `recorder`; `false` when there is none. `online` is
     /// `navigator.onLine` now.
-    pub fn event(&mut self, sink: &EventSink, online: bool) -> bool {
+    pub fn event(&mut self, recorder: &Recorder, online: bool) -> bool {
         let Some(event) = self.logic.poll_event(online) else {
             return false;
         };
         match event {
-            SessionEvent::Open => sink.opened(),
-            SessionEvent::Error(thrown) => sink.error(thrown.unwrap_or(0)),
+            SessionEvent::Open => recorder.opened(),
+            SessionEvent::Error(thrown) => recorder.error(thrown.unwrap_or(0)),
             SessionEvent::Close {
                 code,
                 reason,
                 was_clean,
                 unsent,
-            } => sink.closed(code, &reason, was_clean, unsent),
-            SessionEvent::StateChange { from, to } => sink.statechange(from.as_str(), to.as_str()),
+            } => {
+                recorder.closed(code, &reason, was_clean, unsent.is_some());
+                for id in unsent.unwrap_or_default() {
+                    recorder.unsent(id);
+                }
+            }
+            SessionEvent::StateChange { from, to } => {
+                recorder.statechange(from.as_str(), to.as_str())
+            }
             SessionEvent::Reconnecting { attempt, delay_ms } => {
-                sink.reconnecting(attempt, delay_ms as f64)
+                recorder.reconnecting(attempt, delay_ms as f64)
             }
             SessionEvent::Diagnosis { diagnosis, warn } => {
                 if warn {
-                    sink.warn(&diagnosis.console_text());
+                    recorder.warn(&diagnosis.console_text());
                 }
-                let _ = send_diagnosis(sink.unchecked_ref::<DiagnosisSink>(), &diagnosis);
+                send_diagnosis(recorder, &diagnosis);
             }
-            SessionEvent::Probe { url, same_origin } => sink.probe(&url, same_origin),
+            SessionEvent::Probe { url, same_origin } => recorder.probe(&url, same_origin),
         }
         true
     }
@@ -385,11 +396,13 @@ impl Session {
     }
 }
 
-/// The error for an unusable URL: `SecurityError` for an insecure URL refused by
+/// The refusal of an unusable URL: `SecurityError` for an insecure URL refused by
 /// `insecure: "error"` (as the browser's own mixed-content check), `TypeError` otherwise.
-pub fn url_error(error: &UrlError) -> JsValue {
+pub fn url_error(recorder: &Recorder, error: &UrlError) -> JsValue {
     match error {
-        UrlError::InsecureRefused { .. } => dom_exception(&error.message(), "SecurityError"),
-        _ => type_error(&error.message()),
+        UrlError::InsecureRefused { .. } => {
+            dom_exception(recorder, &error.message(), "SecurityError")
+        }
+        _ => type_error(recorder, &error.message()),
     }
 }

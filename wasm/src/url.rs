@@ -1,9 +1,12 @@
-//! URL resolution for the exports: the rules of `wsguard::core::url` with the browser's own
-//! parser (`new URL(input, base)`, imported here), and the upgrade warnings, returned as data.
+//! URL resolution for the exports: the rules of `wsguard::core::url`, with the parsing done
+//! in JavaScript before the call. The JavaScript side parses the input with the page's `URL`
+//! twice, against the page's address (`joined`) and alone (`alone`), and passes the two
+//! serializations (`None` where `URL` threw); the core asks for one of them. Nothing here
+//! calls JavaScript.
 //!
-//! Nothing here writes to the console: a resolution that upgraded a `ws://` URL for the first
-//! time leaves its warning for [`take_warning`], which `driver.js` calls right after the call
-//! that resolved returned, and writes with the page's `console.warn` as it is at that moment.
+//! Nothing here writes to the console either: a resolution that upgraded a `ws://` URL for the
+//! first time leaves its warning for [`take_warning`], which the driver calls right after the
+//! call that resolved returned, and writes with the page's `console.warn` as it is then.
 
 use alloc::string::String;
 use core::cell::RefCell;
@@ -11,26 +14,22 @@ use core::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use wsguard::core::url::{resolve, Insecure, Page, Resolved, UpgradeWarnings, UrlError, UrlParser};
 
-#[wasm_bindgen]
-extern "C" {
-    /// The page's `URL`, through `catch` imports: whatever page code put in its place must not
-    /// unwind through Rust.
-    #[wasm_bindgen(js_name = URL)]
-    type PageUrl;
-
-    #[wasm_bindgen(constructor, catch, js_class = "URL")]
-    fn new(input: &str, base: Option<&str>) -> Result<PageUrl, JsValue>;
-
-    #[wasm_bindgen(method, getter, catch)]
-    fn href(this: &PageUrl) -> Result<String, JsValue>;
+/// An input as the page's `URL` parsed it, before the call.
+pub struct Parsed {
+    /// `new URL(input, location.href).href` (the input alone where there is no page).
+    pub joined: Option<String>,
+    /// `new URL(input).href`.
+    pub alone: Option<String>,
 }
 
-/// The browser's WHATWG URL parser.
-struct BrowserParser;
-
-impl UrlParser for BrowserParser {
-    fn parse(&self, input: &str, base: Option<&str>) -> Option<String> {
-        PageUrl::new(input, base).and_then(|url| url.href()).ok()
+impl UrlParser for Parsed {
+    // The core parses its input (trimmed as the WHATWG parser trims it) against the page's
+    // address or against nothing: the two results computed before the call.
+    fn parse(&self, _input: &str, base: Option<&str>) -> Option<String> {
+        match base {
+            Some(_) => self.joined.clone(),
+            None => self.alone.clone(),
+        }
     }
 }
 
@@ -44,16 +43,18 @@ unsafe impl Sync for Warnings {}
 
 static WARNINGS: Warnings = Warnings(RefCell::new((UpgradeWarnings::new(), None)));
 
-/// Resolves `input` on the page at `href` (`None` outside a page); with `log`, a first upgrade
-/// of its `ws://` URL leaves the warning for [`take_warning`] (any earlier one is dropped).
+/// Resolves `input` on the page at `href` (`None` outside a page), `parsed` as the page's
+/// `URL` parsed it; with `log`, a first upgrade of its `ws://` URL leaves the warning for
+/// [`take_warning`] (any earlier one is dropped).
 pub fn resolve_at(
     input: &str,
     href: Option<&str>,
+    parsed: &Parsed,
     insecure: Insecure,
     log: bool,
 ) -> Result<Resolved, UrlError> {
     let page = href.map(Page::at);
-    let resolved = resolve(input, page.as_ref(), insecure, &BrowserParser);
+    let resolved = resolve(input, page.as_ref(), insecure, parsed);
     if let Ok(mut warnings) = WARNINGS.0.try_borrow_mut() {
         let (seen, pending) = &mut *warnings;
         *pending = match &resolved {

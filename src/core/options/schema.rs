@@ -18,11 +18,11 @@
 //! assert_eq!(OptionName::ALL[OptionName::Log as usize], OptionName::Log);
 //! ```
 
-use crate::core::backoff::Jitter;
 use super::limits::{MAX_FATAL_CODES, MAX_PROTOCOLS};
 use super::reader::{count, whole};
-use crate::core::url::Insecure;
 use super::{BinaryType, Heartbeat, Options};
+use crate::core::backoff::Jitter;
+use crate::core::url::Insecure;
 
 /// What a sub-protocol name must be.
 pub(super) const TOKEN: &str =
