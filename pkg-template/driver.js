@@ -47,7 +47,6 @@ const viewBytes = getterOf(Object.getPrototypeOf(Uint8Array.prototype), "byteLen
 const dataViewBytes = getterOf(DataView.prototype, "byteLength");
 const blobSize = BlobClass === null ? undefined : getterOf(BlobClass.prototype, "size");
 const URLClass = URL;
-const urlHref = getterOf(URL.prototype, "href");
 
 /** What all clients hold right now, for leak tests. */
 export const held = { listeners: 0, timers: 0, sockets: 0 };
@@ -143,10 +142,11 @@ function safeRandom(random) {
   return ((fallbackSeed >>> 0) + (now() % 1)) / 4294967297;
 }
 
-/** `new URL(input, base).href` with the URL taken at load, or undefined where it throws. */
+/** `new URL(input, base).href` with the URL taken at load; undefined where it throws. */
 function parse(input, base) {
   try {
-    return urlHref.call(new URLClass(input, base));
+    const href = new URLClass(input, base).href;
+    if (typeof href === "string") return href;
   } catch {}
 }
 

@@ -18,14 +18,16 @@
 //   - the client is usable afterwards: it echoes a message (after reconnect() if the case
 //     closed it; a freed client must say so, and a new one echoes);
 //   - a second client on the same page saw no event and still echoes.
+// Every hook also looks at its own stack: page code must never run inside WebAssembly (a
+// `wasm-function` frame below it), whatever it replaced and whenever (`in_wasm`).
 // Then a URL function that never answers (or answers too late): each attempt fails after
 // connectTimeoutMs with a diagnosis naming the URL function, a late answer opens nothing, and
 // retries leave debugCounts() and the JS heap as they were; close() while it is pending ends
 // the client at once. And a Math.random that always throws, over 3000 constructions (each
 // exception through a Rust frame used to leak WebAssembly stack until it trapped).
 //
-// It ends with `reentry: touch_points=<n> cases=<m> traps=0 stuck=0` (stuck: cases after which
-// either client was unusable).
+// It ends with `reentry: touch_points=<n> cases=<m> in_wasm=0 traps=0 stuck=0` (stuck: cases
+// after which either client was unusable).
 import assert from "node:assert/strict";
 import https from "node:https";
 import { after, before, describe, test } from "node:test";
@@ -45,7 +47,7 @@ let wss;
 let origin;
 let browser;
 let entry;
-const totals = { touchPoints: 0, cases: 0, traps: 0, stuck: 0, failed: [] };
+const totals = { touchPoints: 0, cases: 0, inWasm: 0, traps: 0, stuck: 0, failed: [] };
 
 before(async () => {
   const certs = ensureCerts();
@@ -90,6 +92,10 @@ function pageInit({ preload }) {
     now: performance.now.bind(performance),
     Error,
   };
+  // Whole stacks, so that a WebAssembly frame far below a hook still shows.
+  Error.stackTraceLimit = Infinity;
+  /** Whether WebAssembly is on the stack of the caller. */
+  const inWasm = () => /wasm-function\[|wasm:\/\//.test(String(new T.Error().stack));
   const sleep = (ms) => new Promise((resolve) => T.setTimeout(resolve, ms));
   const until = async (check, ms) => {
     const end = T.now() + ms;
@@ -112,6 +118,8 @@ function pageInit({ preload }) {
     target: null,
     action: null,
     reentry: [],
+    /** Hook calls with WebAssembly on the stack. */
+    inWasm: 0,
     url: "/echo",
     urlFn: null,
     /** Called by every hook: the first time while armed, calls back into the target. */
@@ -130,6 +138,7 @@ function pageInit({ preload }) {
     /** A function that calls back (once, while armed), then throws; otherwise `pass(...)`. */
     hook(pass) {
       return function (...args) {
+        if (inWasm()) rx.inWasm++;
         if (rx.fire()) throw new T.Error(BOOM);
         return new.target ? Reflect.construct(pass, args) : Reflect.apply(pass, this, args);
       };
@@ -497,7 +506,8 @@ function pageInit({ preload }) {
       trigger: async (A) => armedFor(() => A.reconnect()),
     },
 
-    // --- the built-ins wasm-bindgen's glue calls from inside the session, replaced after load ---
+    // --- the built-ins behind a Session call (the URL parsed before it, the error built from its
+    // refusal after it), taken at load: replaced after load, never reached ---
     "URL constructor (a URL function's result resolved)": {
       expect: false,
       install: () => replace(window, "URL"),
@@ -534,6 +544,8 @@ function pageInit({ preload }) {
       },
       trigger: async (A) => armedFor(() => A.close(1000, "x".repeat(200))),
     },
+    // wsguard used Array.of to build an option's refusal inside WebAssembly; refusals and
+    // lists now cross as records built by the driver's Recorder.
     "Array.of (an option the session refuses)": {
       expect: false,
       install: () => replace(Array, "of"),
@@ -799,20 +811,22 @@ function pageInit({ preload }) {
       trigger: probe,
     },
   };
-  // The built-ins the WebAssembly itself calls, also replaced before it loaded: its `catch`
-  // imports must keep whatever they do out of Rust, and this time the hook is reached.
+  // The same built-ins replaced before wsguard loaded: wsguard takes the page's versions at
+  // load, so the hooks are reached, but always from JavaScript before or after the Session
+  // call, never from inside WebAssembly (every hook checks its stack), and a call back into the
+  // client from there acts as from any listener. Array.of is not reached at all.
   // (The TypeError case refuses a URL through resolveUrl: through a URL function, a free() from
   // the hook would end the client before the diagnosis that case waits for.)
   const refusedUrl = async () => armedFor(() => wsguard.resolveUrl("ftp://127.0.0.1/refused"));
-  for (const [name, trigger] of [
+  for (const [name, trigger, expect = true] of [
     ["URL constructor (a URL function's result resolved)"],
     ["TypeError constructor (a URL the session refuses)", refusedUrl],
     ["RangeError constructor (a send the session refuses)"],
     ["DOMException and Error constructors (a close() the session refuses)"],
-    ["Array.of (an option the session refuses)"],
+    ["Array.of (an option the session refuses)", undefined, false],
   ]) {
     const { install, ...touch } = TOUCH[name];
-    TOUCH[`${name}, before load`] = { ...touch, expect: true, preload: install, trigger: trigger ?? touch.trigger };
+    TOUCH[`${name}, before load`] = { ...touch, expect, preload: install, trigger: trigger ?? touch.trigger };
   }
 
   if (preload) TOUCH[preload].preload();
@@ -849,7 +863,7 @@ function pageInit({ preload }) {
   /** Runs one case: `name`'s touch point with `action` as the call back. */
   async function runCase(name, action) {
     const touch = TOUCH[name];
-    const result = { fired: 0, outer: null, reentry: [], traps: 0, usable: false, freed: false, second: false, secondEvents: [] };
+    const result = { fired: 0, inWasm: 0, outer: null, reentry: [], traps: 0, usable: false, freed: false, second: false, secondEvents: [] };
     window.__b ??= await second();
     const { B, log } = window.__b;
     const options = { minDelayMs: 10, maxDelayMs: 40, log: true, probe: false, ...touch.options };
@@ -941,6 +955,9 @@ function pageInit({ preload }) {
       }
       rx.armed = false;
     }
+    // Counted over the whole case (and, for the first one, since the page loaded).
+    result.inWasm = rx.inWasm;
+    rx.inWasm = 0;
     return result;
   }
 
@@ -977,6 +994,7 @@ function judge(expectFire, result, newErrors) {
   const wrong = [];
   const traps = result.traps + (result.outer?.trap ? 1 : 0) + newErrors.filter((e) => TRAP.test(e)).length + result.reentry.filter((r) => !r.ok && TRAP.test(`${r.name}: ${r.message}`)).length;
   if (traps > 0) wrong.push(`trapped (${traps})`);
+  if (result.inWasm > 0) wrong.push(`page code ran inside WebAssembly (${result.inWasm} calls)`);
   if (result.outer?.threw && !clear(result.outer.name, result.outer.message)) wrong.push(`outer call threw ${result.outer.name}: ${result.outer.message}`);
   for (const r of result.reentry) if (!r.ok && !clear(r.name, r.message)) wrong.push(`call back threw ${r.name}: ${r.message}`);
   if (expectFire === true && result.fired === 0) wrong.push("the page code was never reached");
@@ -985,7 +1003,7 @@ function judge(expectFire, result, newErrors) {
   if (unexpected.length) wrong.push(`uncaught: ${unexpected.join(" | ").slice(0, 300)}`);
   if (!result.usable) wrong.push(`the client was not usable afterwards (${result.why ?? ""})`);
   if (!result.second) wrong.push(`the second client noticed (${result.secondEvents.join(", ") || "did not echo"})`);
-  return { wrong, traps, stuck: !result.usable || !result.second };
+  return { wrong, traps, inWasm: result.inWasm, stuck: !result.usable || !result.second };
 }
 
 /** Runs every action at touch point `name` in `page`; counts into `totals`. */
@@ -1001,8 +1019,9 @@ async function runTouchPoint({ page, pageErrors }, name, expectFire) {
       result = { fired: 0, outer: { threw: true, name: "HarnessError", message: error.message, trap: TRAP.test(error.message) }, reentry: [], traps: 0, usable: false, second: false, secondEvents: [] };
     }
     await new Promise((resolve) => setTimeout(resolve, 10));
-    const { wrong, traps, stuck } = judge(expectFire, result, pageErrors.slice(errorsBefore));
+    const { wrong, traps, inWasm, stuck } = judge(expectFire, result, pageErrors.slice(errorsBefore));
     totals.cases++;
+    totals.inWasm += inWasm;
     totals.traps += traps;
     if (stuck) totals.stuck++;
     if (wrong.length) {
@@ -1178,8 +1197,9 @@ describe("page code inside wsguard's calls", () => {
   });
 
   test("summary", () => {
-    console.log(`reentry: touch_points=${totals.touchPoints} cases=${totals.cases} traps=${totals.traps} stuck=${totals.stuck}`);
+    console.log(`reentry: touch_points=${totals.touchPoints} cases=${totals.cases} in_wasm=${totals.inWasm} traps=${totals.traps} stuck=${totals.stuck}`);
     if (!process.env.WSGUARD_REENTRY_ONLY) assert.ok(totals.touchPoints >= 40, `at least 40 touch points (ran ${totals.touchPoints})`);
+    assert.equal(totals.inWasm, 0, "no page code inside WebAssembly");
     assert.equal(totals.traps, 0, "no WebAssembly trap");
     assert.equal(totals.stuck, 0, "no client left unusable");
     assert.deepEqual(totals.failed, []);
