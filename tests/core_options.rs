@@ -4,8 +4,8 @@
 
 use wsguard::core::backoff::Jitter;
 use wsguard::core::options::{
-    BinaryType, Heartbeat, OptionName, Options, DEFAULT_FATAL_CODES, MAX_FATAL_CODES,
-    MAX_PROTOCOLS, MAX_SAFE_INTEGER, MAX_TIMER_MS,
+    BinaryType, Heartbeat, OptionName, Options, Reader, Value, DEFAULT_FATAL_CODES,
+    MAX_FATAL_CODES, MAX_PROTOCOLS, MAX_SAFE_INTEGER, MAX_TIMER_MS,
 };
 use wsguard::core::text::decimal;
 use wsguard::core::url::Insecure;
@@ -494,4 +494,155 @@ fn normalize_drops_repeated_fatal_codes_in_place() {
     let mut defaults = Options::default();
     defaults.normalize();
     assert_eq!(defaults, Options::default());
+}
+
+/// Reads `values` (option, value) with a fresh [`Reader`].
+fn read(
+    values: &[(OptionName, Value<'_>)],
+) -> Result<Options, wsguard::core::options::OptionsError> {
+    let mut reader = Reader::new();
+    for (option, value) in values {
+        reader.give(*option, *value);
+    }
+    reader.finish()
+}
+
+#[test]
+fn the_reader_puts_every_option_in_its_field() {
+    use OptionName::*;
+    use Value::{Flag, Number, Text};
+    let options = read(&[
+        (MinDelayMs, Number(10.0)),
+        (MaxDelayMs, Number(20.0)),
+        (Factor, Number(1.5)),
+        (Jitter, Text("equal")),
+        (MaxRetries, Number(3.0)),
+        (ConnectTimeoutMs, Number(4.0)),
+        (StableAfterMs, Number(5.0)),
+        (MaxBufferedMessages, Number(6.0)),
+        (MaxBufferedBytes, Number(7.0)),
+        (Heartbeat, Flag(true)),
+        (HeartbeatIntervalMs, Number(8.0)),
+        (HeartbeatMessage, Text("hb")),
+        (HeartbeatTimeoutMs, Number(9.0)),
+        (ReconnectAfterSuspendMs, Number(f64::INFINITY)),
+        (Protocols, Flag(true)),
+        (Protocols, Text("a")),
+        (Protocols, Text("b")),
+        (BinaryType, Text("arraybuffer")),
+        (Insecure, Text("allow")),
+        (Probe, Flag(false)),
+        (FatalCodes, Flag(true)),
+        (FatalCodes, Number(4001.0)),
+        (FatalCodes, Number(4001.0)),
+        (Log, Flag(false)),
+    ])
+    .unwrap();
+    let expected = Options {
+        min_delay_ms: 10,
+        max_delay_ms: 20,
+        factor: 1.5,
+        jitter: wsguard::core::backoff::Jitter::Equal,
+        max_retries: Some(3),
+        connect_timeout_ms: 4,
+        stable_after_ms: 5,
+        max_buffered_messages: 6,
+        max_buffered_bytes: 7,
+        heartbeat: Some(wsguard::core::options::Heartbeat {
+            interval_ms: 8,
+            message: "hb".into(),
+            timeout_ms: 9,
+        }),
+        reconnect_after_suspend_ms: None,
+        protocols: vec!["a".into(), "b".into()],
+        binary_type: wsguard::core::options::BinaryType::ArrayBuffer,
+        insecure: wsguard::core::url::Insecure::Allow,
+        probe: false,
+        fatal_codes: vec![4001],
+        log: false,
+    };
+    assert_eq!(options, expected);
+    assert_eq!(read(&[]).unwrap(), Options::default());
+}
+
+#[test]
+fn the_reader_refuses_values_that_do_not_fit_with_the_options_text() {
+    use OptionName::*;
+    use Value::{Flag, Number, Text};
+    for (option, value) in [
+        (MinDelayMs, Number(1.5)),
+        (MinDelayMs, Number(-1.0)),
+        (MinDelayMs, Number(f64::NAN)),
+        (MinDelayMs, Number(9_007_199_254_740_992.0)),
+        (MaxRetries, Number(4_294_967_296.0)),
+        (MaxRetries, Number(f64::NEG_INFINITY)),
+        (MaxBufferedMessages, Number(0.5)),
+        (ReconnectAfterSuspendMs, Number(-0.5)),
+        (Jitter, Text("fast")),
+        (BinaryType, Text("Blob")),
+        (Insecure, Text("downgrade")),
+        // A value of the wrong shape.
+        (Factor, Text("2")),
+        (Log, Number(1.0)),
+        (HeartbeatMessage, Flag(true)),
+        (Heartbeat, Number(1.0)),
+    ] {
+        let err = read(&[(option, value)]).unwrap_err();
+        assert_eq!(
+            (err.option, err.expected, err.index),
+            (option, option.expected(), None),
+            "{option:?} {value:?}"
+        );
+    }
+    // The first refusal is kept.
+    let err = read(&[(Factor, Text("x")), (Log, Number(1.0))]).unwrap_err();
+    assert_eq!(err.option, Factor);
+}
+
+#[test]
+fn the_reader_starts_lists_and_sections_and_applies_the_rules() {
+    use OptionName::*;
+    use Value::{Flag, Number, Text};
+    // An empty list given replaces the default one.
+    assert_eq!(
+        read(&[(FatalCodes, Flag(true))]).unwrap().fatal_codes,
+        Vec::<u16>::new()
+    );
+    // An item that is no close code is refused by the rule, with its index.
+    let err = read(&[
+        (FatalCodes, Flag(true)),
+        (FatalCodes, Number(4001.0)),
+        (FatalCodes, Number(70000.0)),
+    ])
+    .unwrap_err();
+    assert_eq!((err.option, err.index), (FatalCodes, Some(1)));
+    let err = read(&[(Protocols, Flag(true)), (Protocols, Text("a b"))]).unwrap_err();
+    assert_eq!((err.option, err.index), (Protocols, Some(0)));
+    // The heartbeat: on with its defaults, off, or a field alone turns it on.
+    assert_eq!(
+        read(&[(Heartbeat, Flag(true))]).unwrap().heartbeat,
+        Some(wsguard::core::options::Heartbeat::default())
+    );
+    assert_eq!(read(&[(Heartbeat, Flag(false))]).unwrap().heartbeat, None);
+    let err = read(&[(Heartbeat, Flag(true)), (HeartbeatTimeoutMs, Number(0.0))]).unwrap_err();
+    assert_eq!(err.option, HeartbeatTimeoutMs);
+    // The default maximum delay follows an explicit minimum; an explicit one does not.
+    assert_eq!(
+        read(&[(MinDelayMs, Number(40_000.0))])
+            .unwrap()
+            .max_delay_ms,
+        40_000
+    );
+    let err = read(&[
+        (MinDelayMs, Number(40_000.0)),
+        (MaxDelayMs, Number(30_000.0)),
+    ])
+    .unwrap_err();
+    assert_eq!(err.option, MaxDelayMs);
+    assert_eq!(
+        read(&[(MaxRetries, Number(f64::INFINITY))])
+            .unwrap()
+            .max_retries,
+        None
+    );
 }
