@@ -20,7 +20,7 @@
 //   page code is done here before the call (the URL parsed with the page's URL, the jitter's
 //   seed drawn, the page's address read) or after it (a refusal turned into its error object,
 //   the session's warnings written with the page's console.warn as it is at that moment).
-// - Calls back into the client from page code anywhere else act at once, as calls from
+// - Calls back into the client from page code act at once, as calls from
 //   listeners do (the session queues what they cause, in order), except free(): while one of the
 //   driver's own calls is on the stack (`#depth`) it takes effect when that call returns, so no
 //   frame is left holding a freed session.
