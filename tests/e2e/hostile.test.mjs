@@ -530,6 +530,8 @@ const EVENTS = {
  * Where a send() from each event's handler goes: on the open socket (the server echoes it), or
  * into the queue (the client is not open then).
  */
+/** Whether a socket is live when each event fires (reconnect() then ends it). */
+const LIVE_AT = { open: true, message: true, statechange: true, close: false, reconnecting: false, diagnosis: false, error: true };
 const SENT = { open: "echoed", message: "echoed", statechange: "echoed", close: "queued", reconnecting: "queued", diagnosis: "queued", error: "queued" };
 
 function reentrant(event, action) {
@@ -540,9 +542,11 @@ function reentrant(event, action) {
       v.fired && v.caught === null && (SENT[event] === "echoed" ? v.echoed : v.queuedAtSend === v.bytes),
     // No new socket after close() .
     close: (v) => v.fired && v.caught === null && v.state === "closed" && v.sockets === 0,
-    // Retries wait 5 s here, so within the 400 ms watched only reconnect() starts a new
-    // attempt: one that opens, or for the closed port one that fails again.
-    reconnect: (v) => v.fired && v.caught === null && (event === "error" ? v.closesAfter > 0 : v.opensAfter > 0),
+    // reconnect() ends a live socket with a close event of its own; without one (after close,
+    // reconnecting, diagnosis) it opens a new one. Retries wait 5 s here, so within the 400 ms
+    // watched nothing else opens one.
+    reconnect: (v) =>
+      v.fired && v.caught === null && (LIVE_AT[event] ? v.reasonsAfter.includes("wsguard: reconnect") : v.opensAfter > 0),
   };
   const delays = action === "reconnect" ? "minDelayMs: 5000, maxDelayMs: 5000" : "minDelayMs: 50, maxDelayMs: 100";
   return {
@@ -551,20 +555,20 @@ function reentrant(event, action) {
     run: `async (w, h, a) => {
       const url = a.url === "CLOSED_PORT" ? "ws://127.0.0.1:" + a.closedPort + "/" : a.url;
       const g = h.track(new w.WsGuard(url, { ${delays}, log: false, probe: false }));
-      const seen = { open: 0, close: 0, echoes: [] };
+      const seen = { open: 0, reasons: [], echoes: [] };
       g.addEventListener("open", () => { seen.open += 1; if (a.event === "message" && seen.open === 1) g.send("trigger"); });
-      g.addEventListener("close", () => (seen.close += 1));
+      g.addEventListener("close", (e) => seen.reasons.push(e.reason));
       g.addEventListener("message", (e) => seen.echoes.push(e.data));
       let fired = false;
       let caught = null;
       let queuedAtSend = -1;
       let opensAtFire = 0;
-      let closesAtFire = 0;
+      let reasonsAtFire = 0;
       g["on" + a.event] = () => {
         if (fired) return;
         fired = true;
         opensAtFire = seen.open;
-        closesAtFire = seen.close;
+        reasonsAtFire = seen.reasons.length;
         try {
           if (a.action === "send") {
             g.send("re-" + a.event);
@@ -587,7 +591,7 @@ function reentrant(event, action) {
         bytes: ("re-" + a.event).length,
         sockets: w.debugCounts().sockets,
         opensAfter: seen.open - opensAtFire,
-        closesAfter: seen.close - closesAtFire,
+        reasonsAfter: seen.reasons.slice(reasonsAtFire),
       };
     }`,
     expect: { check: expectations[action] },
