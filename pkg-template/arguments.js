@@ -7,7 +7,6 @@
 // called, so an object where a string or number belongs is a TypeError.
 import { optionExpected, optionFlag, optionNumber, optionText } from "./wsguard.js";
 import { OPTIONS } from "./schema.js";
-import { toError } from "./records.js";
 
 const SHOWN_CHARS = 40;
 
@@ -18,13 +17,22 @@ export function show(value) {
   }
   if (value === null || value === undefined || typeof value === "number" || typeof value === "boolean") return String(value);
   if (Array.isArray(value)) return "an array";
+  if (value instanceof Map || value instanceof Set) return value instanceof Map ? "a Map" : "a Set";
   return typeof value === "object" ? "an object" : `a ${typeof value}`;
+}
+
+/** The `binaryType` a client is set to; throws a TypeError for anything else. */
+export function readBinaryType(value) {
+  if (value === "blob" || value === "arraybuffer") return value;
+  throw new TypeError(`wsguard: binaryType must be "blob" or "arraybuffer"; got ${describe(value)}`);
 }
 
 /** A value of the wrong type as a message shows it: its type, with the value for a number. */
 export const describe = (value) => (typeof value === "number" ? `${value} (a number)` : show(value));
 
-const isObject = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
+/** A plain object's shape: not an array, and not a Map or Set, whose entries are not properties. */
+const isObject = (value) =>
+  typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Map) && !(value instanceof Set);
 
 /** The JS type each shape of schema.js takes. */
 const JS_TYPES = { number: "number", text: "string", flag: "boolean" };
@@ -139,11 +147,11 @@ export function handOver(values) {
 }
 
 /**
- * The error for a refusal of the Session's constructor: an option's `{ option, item,
- * expected }` as a RangeError that also shows the value given; any other as `toError` makes it.
+ * The RangeError for an option's refusal `{ option, item, expected }`, also showing the value
+ * given; null for any other refusal.
  */
 export function refusedOption(refusal, given) {
-  if (typeof refusal?.expected !== "string") return toError(refusal);
+  if (typeof refusal?.expected !== "string") return null;
   const { option, item, expected } = refusal;
   const name = OPTIONS[option][0];
   const [section, field] = name.split(".");

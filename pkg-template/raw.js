@@ -12,8 +12,9 @@
 // - sending: while the client is open (its queue is then empty) send() calls the socket directly.
 import init, { classifyClose as classify, resolveUrl as resolve } from "./wsguard.js";
 import { checkUrl, describe, readClassifyInput, readOptions, readResolveOptions } from "./arguments.js";
-import { Driver, held, pageHref, parseUrl, report, resolving, sendable } from "./driver.js";
-import { Recorder, toError } from "./records.js";
+import { Recorder, resolving, sendable, toError } from "./boundary.js";
+import { Driver } from "./driver.js";
+import { held, pageHref, parseUrl, report } from "./page.js";
 
 export { init as default };
 export { initSync } from "./wsguard.js";

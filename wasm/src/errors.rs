@@ -1,6 +1,6 @@
 //! Refusals as data: what a `TypeError`, a `RangeError` or a `DOMException` would say, as the
 //! `{ name, message }` record the recorder builds. The exports return it as their error, the
-//! glue throws it once the call has returned, and `records.js` turns it into the error object
+//! glue throws it once the call has returned, and `boundary.js` turns it into the error object
 //! (with the constructors taken at load), outside WebAssembly. Every message starts with
 //! `wsguard:` and names the culprit.
 

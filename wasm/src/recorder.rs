@@ -1,5 +1,5 @@
 //! Every call from WebAssembly into JavaScript, declared once: the methods of the `Recorder`
-//! that the JavaScript side passes in (`pkg-template/records.js`). Each method only builds a
+//! that the JavaScript side passes in (`pkg-template/boundary.js`). Each method only builds a
 //! plain object with named fields from its arguments (numbers, booleans and strings) and keeps
 //! or returns it: no page code, no built-in that page code could replace, runs inside a
 //! WebAssembly call. The JavaScript side acts on the records once the call has returned.
@@ -14,7 +14,7 @@ use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
 extern "C" {
-    /// The JavaScript recorder (`Recorder` in `records.js`).
+    /// The JavaScript recorder (`Recorder` in `boundary.js`).
     pub type Recorder;
 
     // --- actions, each appended to the recorder's list ---
