@@ -54,7 +54,6 @@ impl Session {
     /// recorder's refusal: `TypeError` or `SecurityError` for the URL, `{ option, item,
     /// expected }` for an option.
     #[wasm_bindgen(constructor)]
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         url: Option<String>,
         joined: Option<String>,
