@@ -161,6 +161,17 @@ fn online_counts_only_after_it_settled() {
 }
 
 #[test]
+fn a_closed_client_waits_for_no_settle() {
+    let mut s = offline_session(0);
+    s.page(1_000, PageFact::Online);
+    s.close(1_100, 1000, "").unwrap();
+    assert_eq!(s.machine().state(), State::Closed);
+    assert_eq!(s.deadline(), None);
+    s.timeout(1_000 + ONLINE_SETTLE_MS);
+    assert_eq!(s.machine().state(), State::Closed);
+}
+
+#[test]
 fn offline_cancels_an_online_still_settling() {
     let mut s = offline_session(0);
     s.page(1_000, PageFact::Online);

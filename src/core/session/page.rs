@@ -4,6 +4,7 @@
 //! counts as back ([`ONLINE_SETTLE_MS`] after `online`, unless `offline` came first).
 
 use super::Session;
+use crate::core::machine::State;
 use crate::core::time::Millis;
 
 /// How long after `online` the network counts as back: browsers fire it as soon as an
@@ -61,7 +62,7 @@ pub(super) struct Lifecycle {
     left_since: Option<Millis>,
     frozen_since: Option<Millis>,
     /// When a reported `online` counts, unless `offline` comes first.
-    pub(super) settle_at: Option<Millis>,
+    settle_at: Option<Millis>,
 }
 
 impl<M> Session<M> {
@@ -105,6 +106,14 @@ impl<M> Session<M> {
                 self.machine.handle_resume(now, frozen, false);
             }
         }
+    }
+
+    /// When a reported `online` counts; none once the client is closed (nothing waits for the
+    /// network then, and a closed client holds no timer).
+    pub(super) fn settle_deadline(&self) -> Option<Millis> {
+        self.lifecycle
+            .settle_at
+            .filter(|_| self.machine.state() != State::Closed)
     }
 
     /// At `now`, the settled `online`, if due.

@@ -74,7 +74,9 @@ impl<M> Session<M> {
     /// ```
     pub fn timeout(&mut self, now: Millis) {
         let now = self.tick(now);
-        self.settle_network(now);
+        if self.settle_deadline().is_some() {
+            self.settle_network(now);
+        }
         self.expire_probes(now);
         self.expire_url_wait(now);
         self.machine.handle_timeout(now);
@@ -90,7 +92,7 @@ impl<M> Session<M> {
     /// ```
     pub fn deadline(&self) -> Option<Millis> {
         let probes = self.probes_out.iter().map(|(_, at)| *at);
-        [self.machine.poll_timeout(), self.lifecycle.settle_at]
+        [self.machine.poll_timeout(), self.settle_deadline()]
             .into_iter()
             .flatten()
             .chain(probes)
