@@ -151,6 +151,12 @@ export class EventSlot {
   probe(url, sameOrigin) {
     this.event = ["probe", url, sameOrigin];
   }
+  abandon(url) {
+    this.event = ["abandon", url];
+  }
+  urlTimeout(message, warn) {
+    this.event = ["timeout", jsSpelling(message), warn];
+  }
 }
 
 

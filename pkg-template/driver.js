@@ -44,7 +44,6 @@ export class Driver {
   /** The sub-protocols to offer, as the session accepted them. */
   #protocols;
   #binaryType;
-  #connectTimeoutMs;
   #actions = new ActionQueue();
   #slot = new EventSlot();
   /** Queued payloads and thrown errors, by id. */
@@ -52,11 +51,8 @@ export class Driver {
   #live = new LiveSocket();
   #timer = new Deadline();
   #unwatch = null;
-  /** Counts URL function calls: an answer to an earlier one is ignored. */
-  #urlWait = 0;
-  /** The attempt whose URL function's Promise has not answered yet, or 0. */
-  #urlPending = 0;
-  #probe = null;
+  /** What abandons each probe still out, by URL. */
+  #probes = new Map();
   #running = false;
   /** An input arrived while the actions were being carried out: reconcile again. */
   #dirty = false;
@@ -78,7 +74,6 @@ export class Driver {
     this.#urlFunction = typeof url === "function" ? url : null;
     this.#protocols = protocols;
     this.#binaryType = this.#session.binaryType;
-    this.#connectTimeoutMs = this.#session.connectTimeoutMs;
     this.#input((session, time) => session.start(time, isOnline()), true);
   }
 
@@ -144,15 +139,14 @@ export class Driver {
     if (session === null) return;
     this.#session = null;
     this.#freeing = true;
-    this.#urlWait++;
-    this.#urlPending = 0;
     this.#values.clear();
     const unwatch = this.#unwatch;
-    const probe = this.#probe;
-    this.#unwatch = this.#probe = null;
+    const probes = [...this.#probes.values()];
+    this.#unwatch = null;
+    this.#probes.clear();
     this.#timer.set(-1);
     unwatch?.();
-    probe?.();
+    probes.forEach((abandon) => abandon());
     this.#releaseSocket();
     session.free();
   }
@@ -223,11 +217,8 @@ export class Driver {
     for (const [kind, socket, number, text] of actions) {
       if (this.#freeing) break;
       if (kind === OPEN) this.#open(socket);
-      else if (socket !== this.#live.id) {
-        // close() while the attempt's URL function has not answered: there is no socket to
-        // wait for, so the attempt ends at once.
-        if (kind === CLOSE && socket === session.socket) session.closed(now(), socket, number, text, true);
-      } else if (kind === CLOSE) {
+      else if (socket !== this.#live.id) continue; // a socket already let go of, or never made
+      else if (kind === CLOSE) {
         try {
           this.#live.socket.close(number, text);
         } catch {}
@@ -245,14 +236,13 @@ export class Driver {
   }
 
   /**
-   * Resolves the attempt's URL (calling the URL function, which may return a Promise: it has
-   * `connectTimeoutMs` to answer, see `#timeout`), then connects.
+   * Resolves the attempt's URL (calling the URL function, which may return a Promise: the
+   * session is told that it waits, and says whether its answer is still wanted), then connects.
    */
   #open(socketId) {
     const session = this.#session;
     const urlFunction = this.#urlFunction;
     if (urlFunction === null) return this.#connect(socketId, session.url);
-    const wait = ++this.#urlWait;
     let value;
     let promise = false;
     try {
@@ -262,11 +252,10 @@ export class Driver {
       return this.#failed(socketId, urlFunctionFailed(thrown));
     }
     if (!promise) return this.#resolved(socketId, value);
-    if (!this.#current(session, socketId) || wait !== this.#urlWait) return;
-    this.#urlPending = socketId;
+    if (!this.#current(session, socketId)) return;
+    session.urlWait(socketId, false);
     whenSettled(value, (fulfilled, result) => {
-      if (wait !== this.#urlWait || !this.#current(session, socketId)) return;
-      this.#urlPending = 0;
+      if (this.#freeing || this.#session !== session || !session.urlWait(socketId, true)) return;
       this.#depth++;
       try {
         if (fulfilled) this.#resolved(socketId, result);
@@ -354,11 +343,7 @@ export class Driver {
     this.#host.sendable(direct);
     if (live.id !== 0 && session.socket !== live.id) this.#releaseSocket();
     if (this.#freeing) return;
-    if (this.#urlPending !== 0 && session.socket !== this.#urlPending) {
-      this.#urlPending = 0;
-      this.#urlWait++;
-    }
-    this.#timer.set(session.deadline, () => this.#input((s, time) => this.#timeout(s, time), false));
+    this.#rearm(session);
     if (this.#freeing) return;
     const closed = session.readyState === 3;
     if (closed && this.#unwatch !== null) {
@@ -366,26 +351,13 @@ export class Driver {
       this.#unwatch = null;
       unwatch();
     } else if (!closed && this.#unwatch === null) {
-      this.#unwatch = watchPage({
-        network: (online) => this.#input((s, time) => s.network(time, online), false),
-        resumed: (pausedMs, restored) => this.#input((s, time) => s.resumed(time, pausedMs, restored), false),
-      });
+      this.#unwatch = watchPage((fact) => this.#input((s, time) => s.page(time, fact), false));
     }
   }
 
-  /**
-   * The timer fired. While the attempt still waits for its URL function, the only timer is the
-   * connect timeout: the attempt fails, saying so, and the late answer is ignored.
-   */
-  #timeout(session, time) {
-    const pending = this.#urlPending;
-    if (pending !== 0 && pending === session.socket && time >= session.deadline) {
-      this.#urlPending = 0;
-      this.#urlWait++;
-      const error = new Error(`wsguard: the URL function did not answer within ${this.#connectTimeoutMs} ms (connectTimeoutMs)`);
-      return this.#failed(pending, error);
-    }
-    session.timeout(time);
+  /** Arms the one timer for the session's deadline. */
+  #rearm(session) {
+    this.#timer.set(session.deadline, () => this.#input((s, time) => s.timeout(time), false));
   }
 
   /** Delivers the events from a microtask (events caused by a call on the client). */
@@ -408,11 +380,17 @@ export class Driver {
         const online = isOnline();
         const session = this.#session;
         if (session === null || this.#freeing || !session.event(this.#slot, online)) break;
-        const event = this.#slot.event;
+        let event = this.#slot.event;
         this.#slot.event = null;
-        if (event[0] === "probe") this.#startProbe(event[1], event[2]);
+        if (event[0] === "probe") this.#startProbe(session, event[1], event[2]);
+        else if (event[0] === "abandon") this.#abandonProbe(event[1]);
         else {
-          this.#values.complete(event);
+          // The URL function did not answer in time: the session's words, as an Error.
+          if (event[0] === "timeout") {
+            const [, message, log] = event;
+            event = ["error", new Error(message)];
+            if (log) warn("wsguard: this attempt could not open a socket:", event[1]);
+          } else this.#values.complete(event);
           if (event[0] === "diagnosis" && event[2] !== "") warn(event[2]);
           this.#host.event(event);
         }
@@ -423,26 +401,26 @@ export class Driver {
     }
   }
 
-  /** Runs the probe the session asked for (probe.js); its answer goes back to the session. */
-  #startProbe(url, sameOrigin) {
-    const previous = this.#probe;
-    this.#probe = null;
-    previous?.();
+  /**
+   * Runs the probe the session asked for (probe.js), until it answers (the answer goes back to
+   * the session) or the session abandons it; then arms the timer for the probe's deadline.
+   */
+  #startProbe(session, url, sameOrigin) {
     let answered = false;
     let abandon = null;
     abandon = startProbe(url, sameOrigin, (reached, skipped, status, server, body) => {
       answered = true;
-      if (abandon !== null && this.#probe === abandon) this.#probe = null;
-      const session = this.#session;
-      if (session === null || this.#freeing) return;
-      this.#depth++;
-      try {
-        session.probed(url, reached, skipped, status, server, body);
-        this.#deliver();
-      } finally {
-        this.#leave();
-      }
+      if (this.#probes.get(url) === abandon) this.#probes.delete(url);
+      this.#input((s) => s.probed(url, reached, skipped, status, server, body), false);
     });
-    if (!answered) this.#probe = abandon;
+    if (!answered) this.#probes.set(url, abandon);
+    if (!this.#freeing && this.#session === session) this.#rearm(session);
+  }
+
+  /** Abandons the probe of `url`, as the session asks at its deadline. */
+  #abandonProbe(url) {
+    const abandon = this.#probes.get(url);
+    this.#probes.delete(url);
+    abandon?.();
   }
 }
