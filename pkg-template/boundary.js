@@ -96,7 +96,7 @@ export function closeFields(event) {
  */
 
 /**
- * What the session tells: an event for the user, or the probe it asks for. `thrown` and the
+ * What the session tells: an event for the user, or a probe to start or abandon. `thrown` and the
  * `unsent` items are ids of values the driver keeps.
  * @typedef {{ type: "open" }
  *   | { type: "error", thrown: number }
@@ -104,7 +104,9 @@ export function closeFields(event) {
  *   | { type: "statechange", from: string, to: string }
  *   | { type: "reconnecting", attempt: number, delayMs: number }
  *   | { type: "diagnosis", diagnosis: Diagnosis, warning: string }
- *   | { type: "probe", url: string, sameOrigin: boolean }} SessionEvent
+ *   | { type: "probe", url: string, sameOrigin: boolean }
+ *   | { type: "abandon", url: string }
+ *   | { type: "urltimeout", message: string, warn: boolean }} SessionEvent
  */
 
 /**
@@ -189,6 +191,12 @@ export class Recorder {
   }
   probe(url, sameOrigin) {
     this.event = { type: "probe", url, sameOrigin };
+  }
+  abandon(url) {
+    this.event = { type: "abandon", url };
+  }
+  urlTimeout(message, warn) {
+    this.event = { type: "urltimeout", message: jsSpelling(message), warn };
   }
 
   /** @returns {Refusal} */

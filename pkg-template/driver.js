@@ -41,18 +41,14 @@ export class Driver {
   /** The sub-protocols to offer, as the session accepted them. */
   #protocols;
   #binaryType;
-  #connectTimeoutMs;
   #recorder = new Recorder();
   /** Queued payloads and thrown errors, by id. */
   #values = new Values();
   #live = new LiveSocket();
   #timer = new Deadline();
   #unwatch = null;
-  /** Counts URL function calls: an answer to an earlier one is ignored. */
-  #urlWait = 0;
-  /** The attempt whose URL function's Promise has not answered yet, or 0. */
-  #urlPending = 0;
-  #probe = null;
+  /** What abandons each probe still out, by URL. */
+  #probes = new Map();
   #running = false;
   /** An input arrived while the actions were being carried out: reconcile again. */
   #dirty = false;
@@ -79,7 +75,6 @@ export class Driver {
     this.#urlFunction = typeof url === "function" ? url : null;
     this.#protocols = protocols;
     this.#binaryType = this.#session.binaryType;
-    this.#connectTimeoutMs = this.#session.connectTimeoutMs;
     this.#input((session, time) => session.start(time, isOnline()), true);
   }
 
@@ -145,15 +140,14 @@ export class Driver {
     if (session === null) return;
     this.#session = null;
     this.#freeing = true;
-    this.#urlWait++;
-    this.#urlPending = 0;
     this.#values.clear();
     const unwatch = this.#unwatch;
-    const probe = this.#probe;
-    this.#unwatch = this.#probe = null;
+    const probes = [...this.#probes.values()];
+    this.#unwatch = null;
+    this.#probes.clear();
     this.#timer.set(-1);
     unwatch?.();
-    probe?.();
+    probes.forEach((abandon) => abandon());
     this.#releaseSocket();
     session.free();
   }
@@ -215,11 +209,8 @@ export class Driver {
       if (this.#freeing) break;
       const { type, socket } = action;
       if (type === "open") this.#open(socket);
-      else if (socket !== this.#live.id) {
-        // close() while the attempt's URL function has not answered: there is no socket to
-        // wait for, so the attempt ends at once.
-        if (type === "close" && socket === session.socket) session.closed(now(), socket, action.code, action.reason, true);
-      } else if (type === "close") {
+      else if (socket !== this.#live.id) continue; // a socket already let go of, or never made
+      else if (type === "close") {
         try {
           this.#live.socket.close(action.code, action.reason);
         } catch {}
@@ -237,14 +228,13 @@ export class Driver {
   }
 
   /**
-   * Resolves the attempt's URL (calling the URL function, which may return a Promise: it has
-   * `connectTimeoutMs` to answer, see `#timeout`), then connects.
+   * Resolves the attempt's URL (calling the URL function, which may return a Promise: the
+   * session is told that it waits, and says whether its answer is still wanted), then connects.
    */
   #open(socketId) {
     const session = this.#session;
     const urlFunction = this.#urlFunction;
     if (urlFunction === null) return this.#connect(socketId, session.url);
-    const wait = ++this.#urlWait;
     let value;
     let promise = false;
     try {
@@ -254,11 +244,10 @@ export class Driver {
       return this.#failed(socketId, urlFunctionFailed(thrown));
     }
     if (!promise) return this.#resolved(socketId, value);
-    if (!this.#current(session, socketId) || wait !== this.#urlWait) return;
-    this.#urlPending = socketId;
+    if (!this.#current(session, socketId)) return;
+    session.urlWait(socketId, false);
     whenSettled(value, (fulfilled, result) => {
-      if (wait !== this.#urlWait || !this.#current(session, socketId)) return;
-      this.#urlPending = 0;
+      if (this.#freeing || this.#session !== session || !session.urlWait(socketId, true)) return;
       this.#depth++;
       try {
         if (fulfilled) this.#resolved(socketId, result);
@@ -350,11 +339,7 @@ export class Driver {
     this.#host.sendable(direct);
     if (live.id !== 0 && session.socket !== live.id) this.#releaseSocket();
     if (this.#freeing) return;
-    if (this.#urlPending !== 0 && session.socket !== this.#urlPending) {
-      this.#urlPending = 0;
-      this.#urlWait++;
-    }
-    this.#timer.set(session.deadline, () => this.#input((s, time) => this.#timeout(s, time), false));
+    this.#rearm(session);
     if (this.#freeing) return;
     const closed = session.readyState === 3;
     if (closed && this.#unwatch !== null) {
@@ -362,26 +347,13 @@ export class Driver {
       this.#unwatch = null;
       unwatch();
     } else if (!closed && this.#unwatch === null) {
-      this.#unwatch = watchPage({
-        network: (online) => this.#input((s, time) => s.network(time, online), false),
-        resumed: (pausedMs, restored) => this.#input((s, time) => s.resumed(time, pausedMs, restored), false),
-      });
+      this.#unwatch = watchPage((fact) => this.#input((s, time) => s.page(time, fact), false));
     }
   }
 
-  /**
-   * The timer fired. While the attempt still waits for its URL function, the only timer is the
-   * connect timeout: the attempt fails, saying so, and the late answer is ignored.
-   */
-  #timeout(session, time) {
-    const pending = this.#urlPending;
-    if (pending !== 0 && pending === session.socket && time >= session.deadline) {
-      this.#urlPending = 0;
-      this.#urlWait++;
-      const error = new Error(`wsguard: the URL function did not answer within ${this.#connectTimeoutMs} ms (connectTimeoutMs)`);
-      return this.#failed(pending, error);
-    }
-    session.timeout(time);
+  /** Arms the one timer for the session's deadline. */
+  #rearm(session) {
+    this.#timer.set(session.deadline, () => this.#input((s, time) => s.timeout(time), false));
   }
 
   /** Delivers the events from a microtask (events caused by a call on the client). */
@@ -404,12 +376,19 @@ export class Driver {
         const online = isOnline();
         const session = this.#session;
         if (session === null || this.#freeing || !session.event(this.#recorder, online)) break;
-        const event = this.#recorder.event;
+        let event = this.#recorder.event;
         this.#recorder.event = null;
-        if (event.type === "probe") this.#startProbe(event.url, event.sameOrigin);
+        if (event.type === "probe") this.#startProbe(session, event.url, event.sameOrigin);
+        else if (event.type === "abandon") this.#abandonProbe(event.url);
         else {
+          // The URL function did not answer in time: the session's words, as an Error.
+          if (event.type === "urltimeout") {
+            const error = new Error(event.message);
+            if (event.warn) warn("wsguard: this attempt could not open a socket:", error);
+            event = { type: "error", error };
+          } else event = this.#values.complete(event);
           if (event.type === "diagnosis" && event.warning !== "") warn(event.warning);
-          this.#host.event(this.#values.complete(event));
+          this.#host.event(event);
         }
       }
     } finally {
@@ -418,26 +397,26 @@ export class Driver {
     }
   }
 
-  /** Runs the probe the session asked for (probe.js); its answer goes back to the session. */
-  #startProbe(url, sameOrigin) {
-    const previous = this.#probe;
-    this.#probe = null;
-    previous?.();
+  /**
+   * Runs the probe the session asked for (probe.js), until it answers (the answer goes back to
+   * the session) or the session abandons it; then arms the timer for the probe's deadline.
+   */
+  #startProbe(session, url, sameOrigin) {
     let answered = false;
     let abandon = null;
     abandon = startProbe(url, sameOrigin, (reached, skipped, status, server, body) => {
       answered = true;
-      if (abandon !== null && this.#probe === abandon) this.#probe = null;
-      const session = this.#session;
-      if (session === null || this.#freeing) return;
-      this.#depth++;
-      try {
-        session.probed(url, reached, skipped, status, server, body);
-        this.#deliver();
-      } finally {
-        this.#leave();
-      }
+      if (this.#probes.get(url) === abandon) this.#probes.delete(url);
+      this.#input((s) => s.probed(url, reached, skipped, status, server, body), false);
     });
-    if (!answered) this.#probe = abandon;
+    if (!answered) this.#probes.set(url, abandon);
+    if (!this.#freeing && this.#session === session) this.#rearm(session);
+  }
+
+  /** Abandons the probe of `url`, as the session asks at its deadline. */
+  #abandonProbe(url) {
+    const abandon = this.#probes.get(url);
+    this.#probes.delete(url);
+    abandon?.();
   }
 }

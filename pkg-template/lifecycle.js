@@ -1,81 +1,51 @@
 // The page's network and lifecycle as one client listens to them: `online`/`offline` (in a
 // worker also navigator.connection's `change`, since Chromium fires neither there), and in a
-// page its visibility, freeze and resume, and back/forward-cache restores, each reported with
-// how long the page was away.
-import { isOnline, listen, now, timer } from "./page.js";
+// page its visibility, `pagehide`/`pageshow`, `freeze` and `resume`. Each event is reported as
+// it happens, as a page fact; what it means (how long the page was away, whether that was a
+// suspension, when the network counts as back) is the session's (core/session/page.rs).
 
-/** How long after `online` the change is reported: routes and DNS often lag the event. */
-const ONLINE_SETTLE_MS = 500;
-/**
- * A page hidden this long is treated as suspended when it becomes visible again: Chromium
- * throttles a hidden page's timers to once a minute after five minutes, and freezes some.
- */
-const LONG_HIDDEN_MS = 300_000;
+import { isOnline, listen } from "./page.js";
 
-/**
- * Listens for the network and the page's lifecycle; calls `network(online)` and
- * `resumed(pausedMs, restored)`. Returns what removes every listener and the pending settle.
- */
-export function watchPage({ network, resumed }) {
+/** The page facts, as the numbers the session takes (`page_fact` in wasm/src/session.rs). */
+const ONLINE = 0;
+const OFFLINE = 1;
+const HIDDEN = 2;
+const VISIBLE = 3;
+const LEFT = 4;
+const SHOWN = 5;
+const RESTORED = 6;
+const FROZEN = 7;
+const RESUMED = 8;
+
+/** Reads `event` into a fact; a getter that throws reads as the value's absence. */
+const either = (read, yes, no) => {
+  try {
+    if (read()) return yes;
+  } catch {}
+  return no;
+};
+
+/** Listens for the network and the page's lifecycle; calls `report(fact)`. Returns what removes every listener. */
+export function watchPage(report) {
   const releases = [];
-  let clearSettle = null;
-  const watch = (target, type, listener) => {
+  const watch = (target, type, fact) => {
     try {
-      releases.push(listen(target, type, listener));
+      releases.push(listen(target, type, (event) => report(fact(event))));
     } catch {}
   };
-  const online = () => {
-    clearSettle?.();
-    clearSettle = timer(ONLINE_SETTLE_MS, () => {
-      clearSettle = null;
-      network(true);
-    });
-  };
-  const offline = () => {
-    clearSettle?.();
-    clearSettle = null;
-    network(false);
-  };
-  watch(globalThis, "online", online);
-  watch(globalThis, "offline", offline);
-  // Chromium fires neither in a worker, but NetworkInformation's `change` reaches it there.
+  watch(globalThis, "online", () => ONLINE);
+  watch(globalThis, "offline", () => OFFLINE);
   if (typeof document !== "object") {
     try {
-      watch(navigator.connection, "change", () => (isOnline() ? online : offline)());
+      watch(navigator.connection, "change", () => (isOnline() ? ONLINE : OFFLINE));
     } catch {}
   } else {
-    // When the page stopped running (left for the back/forward cache, was frozen, or hidden),
-    // so that its return is reported with how long it was away. No `unload` listener: it would
-    // keep the page out of the back/forward cache.
-    const stopped = {};
-    const since = (key) => {
-      const at = stopped[key];
-      stopped[key] = undefined;
-      return at === undefined ? 0 : now() - at;
-    };
-    watch(globalThis, "pagehide", () => (stopped.left = now()));
-    watch(globalThis, "pageshow", (event) => {
-      let restored = false;
-      try {
-        restored = event.persisted === true;
-      } catch {}
-      resumed(restored ? since("left") : 0, restored);
-    });
-    watch(document, "freeze", () => (stopped.frozen = now()));
-    watch(document, "resume", () => resumed(since("frozen"), false));
-    watch(document, "visibilitychange", () => {
-      let visible = false;
-      try {
-        visible = document.visibilityState === "visible";
-      } catch {}
-      if (!visible) return void (stopped.hidden = now());
-      const hiddenMs = since("hidden");
-      resumed(hiddenMs < LONG_HIDDEN_MS ? 0 : hiddenMs, false);
-    });
+    // No `unload` listener: it would keep the page out of the back/forward cache.
+    watch(globalThis, "pagehide", () => LEFT);
+    watch(globalThis, "pageshow", (event) => either(() => event.persisted === true, RESTORED, SHOWN));
+    watch(document, "freeze", () => FROZEN);
+    watch(document, "resume", () => RESUMED);
+    watch(document, "visibilitychange", () => either(() => document.visibilityState === "visible", VISIBLE, HIDDEN));
   }
-  return () => {
-    releases.forEach((release) => release());
-    clearSettle?.();
-    clearSettle = null;
-  };
+  return () => releases.forEach((release) => release());
 }

@@ -44,13 +44,16 @@ export function report(error) {
 }
 
 let lastTime = 0;
-/** performance.now() as taken at load; if it throws or answers nonsense, the last good time. */
+/**
+ * performance.now() as taken at load, as it answers (the session takes a time earlier than one
+ * it saw as that one); if it throws or answers what no clock can (not a number, negative,
+ * beyond 9e15), its last good answer.
+ */
 export function now() {
-  let time;
   try {
-    time = clock();
+    const time = clock();
+    if (typeof time === "number" && time >= 0 && time < 9e15) lastTime = time;
   } catch {}
-  if (typeof time === "number" && time >= lastTime && time < 9e15) lastTime = time;
   return lastTime;
 }
 

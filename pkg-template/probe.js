@@ -2,40 +2,25 @@
 // `ProbeRequest`): on the page's own origin, a plain GET of the socket's own URL with the page's
 // cookies, whose status, `Server` header and (for an error) the first 512 characters of its body
 // are reported; elsewhere, one `no-cors` request to `https://host:port/` without credentials,
-// cookies, referrer, path or query, which only resolves or rejects.
-import { timer } from "./page.js";
-
-/** How long the HTTPS probe may take. */
-const PROBE_TIMEOUT_MS = 3000;
+// cookies, referrer, path or query, which only resolves or rejects. Its deadline is the
+// session's, which asks for it to be abandoned when it passes.
 
 /**
- * Fetches `url` and calls `answer(reached, skipped, status, server, body)` once: whatever fetch
- * does (throws, never answers, calls back), within 3 s. Returns what abandons it (no answer
- * afterwards).
+ * Fetches `url` and calls `answer(reached, skipped, status, server, body)` once, unless
+ * abandoned first. Returns what abandons it (the request is aborted, no answer afterwards).
  */
 export function startProbe(url, sameOrigin, answer) {
   let controller = null;
   try {
     controller = new AbortController();
   } catch {}
-  const abort = () => {
-    try {
-      controller?.abort();
-    } catch {}
-  };
   let finished = false;
-  let clearDeadline = null;
   const finish = (...result) => {
     if (finished) return;
     finished = true;
-    clearDeadline?.();
     answer(...result);
   };
   const settled = (reached, skipped) => finish(reached, skipped, undefined, "", "");
-  clearDeadline = timer(PROBE_TIMEOUT_MS, () => {
-    abort();
-    settled(false, false);
-  });
   const init = sameOrigin
     ? { cache: "no-store", credentials: "same-origin", redirect: "manual" }
     : { mode: "no-cors", cache: "no-store", credentials: "omit", referrerPolicy: "no-referrer" };
@@ -57,7 +42,8 @@ export function startProbe(url, sameOrigin, answer) {
   }
   return () => {
     finished = true;
-    clearDeadline?.();
-    abort();
+    try {
+      controller?.abort();
+    } catch {}
   };
 }

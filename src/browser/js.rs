@@ -6,6 +6,8 @@
 //! let started = wsguard::browser::js::now();
 //! ```
 
+use core::sync::atomic::{AtomicU64, Ordering};
+
 use js_sys::Function;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -45,8 +47,9 @@ pub fn warn(message: &JsValue, detail: Option<&JsValue>) {
     };
 }
 
-/// The current time for the core, in whole milliseconds: `performance.now()`, or
-/// `Date.now()` where page code broke `performance.now`.
+/// The current time for the core, in whole milliseconds: `performance.now()` as it answers,
+/// or its last good answer where page code broke it (the core takes a time earlier than one
+/// it saw as that one).
 ///
 /// ```no_run
 /// let a = wsguard::browser::js::now();
@@ -54,8 +57,17 @@ pub fn warn(message: &JsValue, detail: Option<&JsValue>) {
 /// assert!(b >= a);
 /// ```
 pub fn now() -> Millis {
-    performance_now().unwrap_or_else(|_| js_sys::Date::now()) as Millis
+    match performance_now() {
+        Ok(time) if time.is_finite() => {
+            LAST_GOOD_NOW.store(time.to_bits(), Ordering::Relaxed);
+            time as Millis
+        }
+        _ => f64::from_bits(LAST_GOOD_NOW.load(Ordering::Relaxed)) as Millis,
+    }
 }
+
+/// The last good answer of `performance.now()`, as the bits of an `f64`.
+static LAST_GOOD_NOW: AtomicU64 = AtomicU64::new(0);
 
 /// A seed for a random source, from two calls of `Math.random`.
 ///

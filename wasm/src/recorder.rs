@@ -90,9 +90,19 @@ extern "C" {
         retry_in_ms: Option<f64>,
     ) -> JsValue;
 
-    /// `{ type: "probe", url, sameOrigin }`.
+    /// `{ type: "probe", url, sameOrigin }`: fetch it, then re-arm the timer (the probe has a
+    /// deadline).
     #[wasm_bindgen(method)]
     pub fn probe(this: &Recorder, url: &str, same_origin: bool);
+
+    /// `{ type: "abandon", url }`: abort the probe of `url` (its deadline passed).
+    #[wasm_bindgen(method)]
+    pub fn abandon(this: &Recorder, url: &str);
+
+    /// `{ type: "urltimeout", message, warn }`: an `error` event carrying `new Error(message)`,
+    /// logged when `warn`: the URL function did not answer in time.
+    #[wasm_bindgen(method, js_name = urlTimeout)]
+    pub fn url_timeout(this: &Recorder, message: &str, warn: bool);
 
     // --- refusals, returned (and thrown by the glue once the call has returned) ---
 

@@ -14,7 +14,7 @@ use wasm_bindgen::prelude::*;
 use wsguard::core::buffer::SendRefusal;
 use wsguard::core::diagnosis::Probe;
 use wsguard::core::machine::{CloseError, Millis, SocketAction, SocketId, State};
-use wsguard::core::session::{Session as Logic, SessionEvent};
+use wsguard::core::session::{PageFact, Session as Logic, SessionEvent};
 use wsguard::core::url::{Page, UrlError};
 
 use crate::diagnosis::send_diagnosis;
@@ -94,10 +94,24 @@ impl Session {
         Ok(Self { logic })
     }
 
-    /// The page became visible, resumed after a suspension of about `paused_ms` (0: it was
-    /// only hidden a short while), or was restored from the back/forward cache (`restored`).
-    pub fn resumed(&mut self, now: f64, paused_ms: f64, restored: bool) {
-        self.logic.resumed(millis(now), millis(paused_ms), restored);
+    /// The page or worker reported `fact` (see [`page_fact`]).
+    pub fn page(&mut self, now: f64, fact: u32) {
+        if let Some(fact) = page_fact(fact) {
+            self.logic.page(millis(now), fact);
+        }
+    }
+
+    /// The URL function of attempt `socket_id` returned a Promise that has not settled yet
+    /// (`settled` false), or its Promise settled (`settled`): then whether the attempt still
+    /// wants the answer (`false`: drop it).
+    #[wasm_bindgen(js_name = urlWait)]
+    pub fn url_wait(&mut self, socket_id: f64, settled: bool) -> bool {
+        let socket = socket(socket_id);
+        if settled {
+            return self.logic.url_settled(socket);
+        }
+        self.logic.url_pending(socket);
+        true
     }
 
     /// Starts the first attempt.
@@ -233,11 +247,6 @@ impl Session {
         self.logic.reconnect(millis(now));
     }
 
-    /// The browser went online or offline.
-    pub fn network(&mut self, now: f64, online: bool) {
-        self.logic.network(millis(now), online);
-    }
-
     /// The probe of `url` settled: `status` is the HTTP status a same-origin probe read (with
     /// its `Server` header and the start of its body, empty when absent), or `None` when no
     /// status could be read: then `reached` when the request resolved, `skipped` when no
@@ -316,6 +325,10 @@ impl Session {
                 send_diagnosis(recorder, &diagnosis);
             }
             SessionEvent::Probe { url, same_origin } => recorder.probe(&url, same_origin),
+            SessionEvent::AbandonProbe { url } => recorder.abandon(&url),
+            SessionEvent::UrlFunctionTimeout { message, warn } => {
+                recorder.url_timeout(&message, warn)
+            }
         }
         true
     }
@@ -387,12 +400,24 @@ impl Session {
     pub fn log(&self) -> bool {
         self.logic.machine().options().log
     }
+}
 
-    /// The `connectTimeoutMs` option (0: none): how long a URL function may take to answer.
-    #[wasm_bindgen(getter = connectTimeoutMs)]
-    pub fn connect_timeout_ms(&self) -> f64 {
-        self.logic.machine().options().connect_timeout_ms as f64
-    }
+/// The page fact with the number the driver reports it by: 0 `online`, 1 `offline`, 2 hidden,
+/// 3 visible, 4 `pagehide`, 5 `pageshow`, 6 `pageshow` restored from the back/forward cache
+/// (`persisted`), 7 `freeze`, 8 `resume`.
+pub fn page_fact(code: u32) -> Option<PageFact> {
+    Some(match code {
+        0 => PageFact::Online,
+        1 => PageFact::Offline,
+        2 => PageFact::Hidden,
+        3 => PageFact::Visible,
+        4 => PageFact::LeftForCache,
+        5 => PageFact::Shown { restored: false },
+        6 => PageFact::Shown { restored: true },
+        7 => PageFact::Frozen,
+        8 => PageFact::Resumed,
+        _ => return None,
+    })
 }
 
 /// The refusal of an unusable URL: `SecurityError` for an insecure URL refused by
