@@ -6,7 +6,6 @@
 // The Recorder's methods are the only JavaScript that runs inside a Session call: each only
 // builds a plain object from numbers, booleans and strings and keeps or returns it, so no page
 // code runs inside WebAssembly. The driver acts on the records once the call has returned.
-import { takeWarning } from "./wsguard.js";
 import { describe } from "./arguments.js";
 import { jsSpelling } from "./spelling.js";
 import { errorNamed, warn } from "./page.js";
@@ -22,12 +21,13 @@ const viewBytes = getterOf(Object.getPrototypeOf(Uint8Array.prototype), "byteLen
 const dataViewBytes = getterOf(DataView.prototype, "byteLength");
 const blobSize = BlobClass === null ? undefined : getterOf(BlobClass.prototype, "size");
 
-/** Runs `call` (it resolves a URL), then writes the upgrade warning it left, if any. */
-export function resolving(call) {
+/** Runs `call` (it resolves a URL), then writes the upgrade warning it left on `recorder`, if any. */
+export function resolving(recorder, call) {
   try {
     return call();
   } finally {
-    const text = takeWarning();
+    const text = recorder.upgrade;
+    recorder.upgrade = "";
     if (text !== "") warn(text);
   }
 }
@@ -131,6 +131,8 @@ export class Recorder {
   event = null;
   /** The console line of the diagnosis that follows. */
   warning = "";
+  /** The warning of a URL resolution that upgraded a `ws://` URL, until `resolving` writes it. */
+  upgrade = "";
 
   /** The actions recorded so far, in order; the list starts empty again. */
   take() {
@@ -191,6 +193,9 @@ export class Recorder {
   }
   probe(url, sameOrigin) {
     this.event = { type: "probe", url, sameOrigin };
+  }
+  upgraded(text) {
+    this.upgrade = text;
   }
   abandon(url) {
     this.event = { type: "abandon", url };

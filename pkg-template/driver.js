@@ -64,7 +64,7 @@ export class Driver {
     const input = typeof url === "string" ? url : undefined;
     const [joined, alone] = input === undefined ? [] : parseUrl(input, page);
     try {
-      this.#session = resolving(() => {
+      this.#session = resolving(this.#recorder, () => {
         handOver(values);
         return new Session(input, joined, alone, page, high, low, this.#recorder);
       });
@@ -271,7 +271,7 @@ export class Driver {
     if (!this.#current(session, socketId)) return;
     let url;
     try {
-      url = resolving(() => session.resolve(value, page, joined, alone, this.#recorder));
+      url = resolving(this.#recorder, () => session.resolve(value, page, joined, alone, this.#recorder));
     } catch (refusal) {
       return this.#failed(socketId, toError(refusal));
     }

@@ -317,7 +317,7 @@ export function resolveUrl(input, options) {
   const page = pageHref();
   const [joined, alone] = parseUrl(input, page);
   try {
-    return resolving(() => resolve(input, insecure, page, joined, alone, recorder));
+    return resolving(recorder, () => resolve(input, insecure, page, joined, alone, recorder));
   } catch (refusal) {
     if (typeof refusal?.expected !== "string") throw toError(refusal);
     throw new TypeError(`wsguard: invalid options for resolveUrl: insecure must be ${refusal.expected}; got ${describe(insecure)}`);

@@ -40,7 +40,6 @@ use wsguard::core::url::Insecure;
 pub use classify::classify_close;
 pub use options::{option_expected, option_flag, option_number, option_text};
 pub use session::Session;
-pub use url::take_warning;
 
 use recorder::Recorder;
 use url::Parsed;
@@ -65,7 +64,7 @@ fn panic(_: &core::panic::PanicInfo) -> ! {
 /// (`"upgrade"`, the default, `"error"` or `"allow"`). `page` is the page's `location.href`
 /// (`undefined` outside a page), `joined` and `alone` the input as the page's `URL` parsed it
 /// with and without it (see [`url::Parsed`]), all read by the JavaScript side. A first upgrade
-/// of a `ws://` URL leaves its warning for [`take_warning`].
+/// of a `ws://` URL hands its warning to the recorder.
 ///
 /// Fails with the recorder's `{ name: "TypeError", message }` naming the input and the rule
 /// when the input cannot be used (`SecurityError` for one refused by `insecure: "error"`), and
@@ -90,7 +89,7 @@ pub fn resolve_url(
         })?,
     };
     let parsed = Parsed { joined, alone };
-    url::resolve_at(input, page.as_deref(), &parsed, insecure, true)
+    url::resolve_at(input, page.as_deref(), &parsed, insecure, true, recorder)
         .map(|resolved| resolved.url)
         .map_err(|error| session::url_error(recorder, &error))
 }

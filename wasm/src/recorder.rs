@@ -104,6 +104,10 @@ extern "C" {
     #[wasm_bindgen(method, js_name = urlTimeout)]
     pub fn url_timeout(this: &Recorder, message: &str, warn: bool);
 
+    /// The warning of a `ws://` URL upgraded for the first time, written once the call returned.
+    #[wasm_bindgen(method)]
+    pub fn upgraded(this: &Recorder, text: &str);
+
     // --- refusals, returned (and thrown by the glue once the call has returned) ---
 
     /// `{ name, message }`: `name` is `TypeError`, `RangeError`, or the name of the

@@ -50,7 +50,7 @@ impl Session {
     /// `alone` being the input as the page's `URL` parsed it, see [`Parsed`]) with the options
     /// handed over just before (`optionNumber`, …), on the page at `page` (its `location.href`,
     /// `None` outside a page), with a random seed for the jitter (all read in JavaScript). A
-    /// first upgrade of a `ws://` URL leaves its warning for `takeWarning()`. Fails with the
+    /// first upgrade of a `ws://` URL hands its warning to the recorder. Fails with the
     /// recorder's refusal: `TypeError` or `SecurityError` for the URL, `{ option, item,
     /// expected }` for an option.
     #[wasm_bindgen(constructor)]
@@ -73,6 +73,7 @@ impl Session {
                     &parsed,
                     options.insecure,
                     options.log,
+                    recorder,
                 )
                 .map_err(|error| url_error(recorder, &error))?,
             ),
@@ -121,7 +122,7 @@ impl Session {
 
     /// The URL a URL function gave for this attempt (`joined` and `alone` as the page's `URL`
     /// parsed it), resolved on the page at `page` and remembered as the attempt's URL, any
-    /// upgrade warning left for `takeWarning()`; fails with the recorder's `TypeError` or
+    /// upgrade warning handed to the recorder; fails with the recorder's `TypeError` or
     /// `SecurityError` refusal for an unusable one.
     pub fn resolve(
         &mut self,
@@ -139,6 +140,7 @@ impl Session {
             &parsed,
             options.insecure,
             options.log,
+            recorder,
         )
         .map_err(|error| url_error(recorder, &error))?;
         self.logic.set_url(resolved.url.clone());

@@ -5,14 +5,15 @@
 //! calls JavaScript.
 //!
 //! Nothing here writes to the console either: a resolution that upgraded a `ws://` URL for the
-//! first time leaves its warning for [`take_warning`], which the driver calls right after the
-//! call that resolved returned, and writes with the page's `console.warn` as it is then.
+//! first time hands its warning to the recorder (`upgraded(text)`), and the driver writes it,
+//! once the call that resolved returned, with the page's `console.warn` as it is then.
 
 use alloc::string::String;
 use core::cell::RefCell;
 
-use wasm_bindgen::prelude::*;
 use wsguard::core::url::{resolve, Insecure, Page, Resolved, UpgradeWarnings, UrlError, UrlParser};
+
+use crate::recorder::Recorder;
 
 /// An input as the page's `URL` parsed it, before the call.
 pub struct Parsed {
@@ -33,45 +34,35 @@ impl UrlParser for Parsed {
     }
 }
 
-/// The URLs already warned about on this page, and the warning not yet taken.
-struct Warnings(RefCell<(UpgradeWarnings, Option<String>)>);
+/// The URLs already warned about on this page.
+struct Warnings(RefCell<UpgradeWarnings>);
 
 // SAFETY: the module runs on one thread (wasm32 without the `atomics` feature); nothing else
 // can reach this value.
 #[cfg(not(target_feature = "atomics"))]
 unsafe impl Sync for Warnings {}
 
-static WARNINGS: Warnings = Warnings(RefCell::new((UpgradeWarnings::new(), None)));
+static WARNINGS: Warnings = Warnings(RefCell::new(UpgradeWarnings::new()));
 
 /// Resolves `input` on the page at `href` (`None` outside a page), `parsed` as the page's
-/// `URL` parsed it; with `log`, a first upgrade of its `ws://` URL leaves the warning for
-/// [`take_warning`] (any earlier one is dropped).
+/// `URL` parsed it; with `log`, a first upgrade of its `ws://` URL hands the warning to
+/// `recorder`.
 pub fn resolve_at(
     input: &str,
     href: Option<&str>,
     parsed: &Parsed,
     insecure: Insecure,
     log: bool,
+    recorder: &Recorder,
 ) -> Result<Resolved, UrlError> {
     let page = href.map(Page::at);
     let resolved = resolve(input, page.as_ref(), insecure, parsed);
-    if let Ok(mut warnings) = WARNINGS.0.try_borrow_mut() {
-        let (seen, pending) = &mut *warnings;
-        *pending = match &resolved {
-            Ok(resolved) if log => seen.first(resolved),
-            _ => None,
-        };
+    let warning = match (&resolved, WARNINGS.0.try_borrow_mut()) {
+        (Ok(resolved), Ok(mut seen)) if log => seen.first(resolved),
+        _ => None,
+    };
+    if let Some(text) = warning {
+        recorder.upgraded(&text);
     }
     resolved
-}
-
-/// The upgrade warning the last URL resolution left, once (`""` when there is none).
-#[wasm_bindgen(js_name = takeWarning)]
-pub fn take_warning() -> String {
-    WARNINGS
-        .0
-        .try_borrow_mut()
-        .ok()
-        .and_then(|mut warnings| warnings.1.take())
-        .unwrap_or_default()
 }
