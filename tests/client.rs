@@ -25,6 +25,12 @@ use wsguard::core::options::{BinaryType, Options};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+#[path = "client/closing.rs"]
+mod closing;
+#[path = "client/hostile.rs"]
+mod hostile;
+#[path = "client/page.rs"]
+mod page;
 #[path = "client/probe.rs"]
 mod probe;
 

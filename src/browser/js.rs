@@ -6,6 +6,8 @@
 //! let started = wsguard::browser::js::now();
 //! ```
 
+use std::cell::Cell;
+
 use js_sys::Function;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -45,16 +47,29 @@ pub fn warn(message: &JsValue, detail: Option<&JsValue>) {
     };
 }
 
-/// The current time for the core, in whole milliseconds: `performance.now()`, or
-/// `Date.now()` where page code broke `performance.now`.
+thread_local! {
+    /// The last time `performance.now()` gave that could be used.
+    static LAST_GOOD: Cell<f64> = const { Cell::new(0.0) };
+}
+
+/// The current time for the core, in whole milliseconds: `performance.now()`, or the last
+/// good time it gave where page code broke it (it throws, or answers something that is not a
+/// time, or a time before the last one): never an epoch jump to `Date.now()`.
 ///
 /// ```no_run
-/// let a = wsguard::browser::js::now();
-/// let b = wsguard::browser::js::now();
-/// assert!(b >= a);
+/// let started = wsguard::browser::js::now();
+/// let later = wsguard::browser::js::now(); // never before `started`
 /// ```
 pub fn now() -> Millis {
-    performance_now().unwrap_or_else(|_| js_sys::Date::now()) as Millis
+    LAST_GOOD.with(|last| {
+        let good = performance_now()
+            .ok()
+            .filter(|time| time.is_finite() && *time >= last.get() && *time < 9e15);
+        if let Some(time) = good {
+            last.set(time);
+        }
+        last.get() as Millis
+    })
 }
 
 /// A seed for a random source, from two calls of `Math.random`.
@@ -72,7 +87,7 @@ pub fn random_seed() -> u64 {
 ///
 /// ```no_run
 /// let thrown = js_sys::Error::new("boom");
-/// assert_eq!(wsguard::browser::js::message_of(&thrown.into()), "boom");
+/// let message = wsguard::browser::js::message_of(&thrown.into()); // "boom"
 /// ```
 pub fn message_of(thrown: &JsValue) -> alloc::string::String {
     match thrown.dyn_ref::<js_sys::Error>() {
@@ -94,7 +109,11 @@ extern "C" {
 /// ```no_run
 /// use wsguard::browser::js::Settling;
 /// let promise = js_sys::Promise::resolve(&wasm_bindgen::JsValue::from(1));
-/// let waiting = Settling::new(&promise, |fulfilled, value| assert!(fulfilled));
+/// let waiting = Settling::new(&promise, |fulfilled, value| {
+///     if fulfilled {
+///         web_sys::console::log_1(&value);
+///     }
+/// });
 /// ```
 pub struct Settling {
     cancel: Option<Function>,
