@@ -367,7 +367,7 @@ fn max_retries_zero_never_reconnects() {
     assert!(!info.will_retry);
     assert_eq!(m.state(), State::Closed);
     m.handle_online(20_001);
-    m.handle_visible(20_002);
+    m.handle_resume(20_002, 0, false);
     assert!(drain(&mut m).is_empty());
 }
 
@@ -462,11 +462,11 @@ fn becoming_visible_attempts_at_once_with_a_fresh_backoff() {
     m.handle_socket_close(900_000, socket, 1006, "", false);
     drain(&mut m);
     assert_eq!(m.retries(), 5);
-    m.handle_visible(900_001);
+    m.handle_resume(900_001, 0, false);
     let (_, attempt) = opened(&drain(&mut m)).unwrap();
     assert_eq!((attempt, m.retries()), (0, 0));
     // Visible while connecting or open changes nothing.
-    m.handle_visible(900_002);
+    m.handle_resume(900_002, 0, false);
     assert!(drain(&mut m).is_empty());
 }
 
@@ -538,7 +538,7 @@ fn user_close_waits_for_the_socket_and_is_final() {
     m.handle_close(200, 1000, "").unwrap();
     m.handle_timeout(1_000_000);
     m.handle_online(1_000_000);
-    m.handle_visible(1_000_000);
+    m.handle_resume(1_000_000, 0, false);
     assert!(drain(&mut m).is_empty());
 }
 

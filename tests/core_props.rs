@@ -199,7 +199,7 @@ impl World {
             Step::Reconnect => self.machine.handle_reconnect(self.now),
             Step::Online => self.machine.handle_online(self.now),
             Step::Offline => self.machine.handle_offline(self.now),
-            Step::Visible => self.machine.handle_visible(self.now),
+            Step::Visible => self.machine.handle_resume(self.now, 0, false),
         }
         let revived = matches!(step, Step::Reconnect);
         let mut acted = false;

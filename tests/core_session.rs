@@ -105,6 +105,8 @@ fn label(event: &SessionEvent<Msg>) -> String {
             url,
             same_origin: true,
         } => format!("probe same-origin {url}"),
+        SessionEvent::AbandonProbe { url } => format!("abandon probe {url}"),
+        SessionEvent::UrlFunctionTimeout { message, .. } => format!("error {message}"),
     }
 }
 
@@ -565,7 +567,12 @@ fn a_failure_while_the_probe_is_out_waits_for_its_result() {
 
 #[test]
 fn every_ended_socket_is_diagnosed_even_when_probes_overlap() {
-    let mut s = session(Options::default(), true, WSS_URL);
+    // Short retry delays: everything below happens within the probe's deadline.
+    let options = Options {
+        min_delay_ms: 100,
+        ..Options::default()
+    };
+    let mut s = session(options, true, WSS_URL);
     let first = start(&mut s, 0);
     let evs = handshake_fails(&mut s, 40, first);
     assert!(labels(&evs).contains(&format!("probe {WSS_ORIGIN}")));

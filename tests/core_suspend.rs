@@ -8,7 +8,7 @@ use wsguard::core::machine::{
     CLOSE_HEARTBEAT_TIMEOUT, CLOSE_SUSPENDED, LATE_TIMER_MS,
 };
 use wsguard::core::options::{Heartbeat, Options};
-use wsguard::core::session::{Session, SessionEvent};
+use wsguard::core::session::{PageFact, Session, SessionEvent};
 
 type Msg = u32;
 
@@ -300,7 +300,8 @@ fn the_session_diagnoses_a_suspension_without_a_warning() {
     while s.poll_action().is_some() {}
     let socket = s.machine().socket().unwrap();
     s.socket_opened(10, socket);
-    s.resumed(60_000, 50_000, true);
+    s.page(10_000, PageFact::LeftForCache);
+    s.page(60_000, PageFact::Shown { restored: true });
     while s.poll_action().is_some() {}
     let diagnosis = std::iter::from_fn(|| s.poll_event(true)).find_map(|event| match event {
         SessionEvent::Diagnosis { diagnosis, warn } => Some((diagnosis, warn)),

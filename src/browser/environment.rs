@@ -1,5 +1,6 @@
 //! The page's network and visibility: `online`/`offline` on the global object, and
-//! `visibilitychange`/`pageshow` on the document, turned into session inputs.
+//! `visibilitychange`/`pageshow` on the document, reported as they happen (the session settles
+//! `online` itself, see [`ONLINE_SETTLE_MS`](crate::core::session::ONLINE_SETTLE_MS)).
 //!
 //! ```no_run
 //! use wsguard::browser::environment::{Change, Watch};
@@ -13,20 +14,11 @@
 
 use alloc::rc::Rc;
 use alloc::vec::Vec;
-use core::cell::RefCell;
 
 use wasm_bindgen::JsCast;
 use web_sys::{EventTarget, VisibilityState};
 
-use super::guards::{Listener, Timer};
-
-/// How long after `online` the change is reported: browsers fire it as soon as an interface
-/// comes up, often before routes and DNS work.
-///
-/// ```no_run
-/// assert_eq!(wsguard::browser::environment::ONLINE_SETTLE_MS, 500);
-/// ```
-pub const ONLINE_SETTLE_MS: u32 = 500;
+use super::guards::Listener;
 
 /// A change the session cares about.
 ///
@@ -36,7 +28,7 @@ pub const ONLINE_SETTLE_MS: u32 = 500;
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Change {
-    /// The network came back (reported [`ONLINE_SETTLE_MS`] after the `online` event).
+    /// The `online` event.
     Online,
     /// The network went away.
     Offline,
@@ -68,7 +60,6 @@ pub fn is_online() -> bool {
 #[must_use = "the listeners are removed as soon as this guard drops"]
 pub struct Watch {
     _listeners: Vec<Listener>,
-    _settle: Rc<RefCell<Option<Timer>>>,
 }
 
 impl Watch {
@@ -80,33 +71,13 @@ impl Watch {
     pub fn new(on_change: impl Fn(Change) + 'static) -> Self {
         let on_change: Rc<dyn Fn(Change)> = Rc::new(on_change);
         let global: EventTarget = js_sys::global().unchecked_into();
-        let settle: Rc<RefCell<Option<Timer>>> = Rc::default();
         let online = {
             let on_change = Rc::clone(&on_change);
-            let settle = Rc::clone(&settle);
-            Listener::new(&global, "online", move |_| {
-                let on_change = Rc::clone(&on_change);
-                let fired = Rc::downgrade(&settle);
-                let timer = Timer::new(ONLINE_SETTLE_MS, move || {
-                    // Forget the fired timer first: the change may drop this very watch.
-                    if let Some(settle) = fired.upgrade() {
-                        let timer = settle.borrow_mut().take();
-                        drop(timer);
-                    }
-                    on_change(Change::Online);
-                });
-                let previous = settle.borrow_mut().replace(timer);
-                drop(previous);
-            })
+            Listener::new(&global, "online", move |_| on_change(Change::Online))
         };
         let offline = {
             let on_change = Rc::clone(&on_change);
-            let settle = Rc::clone(&settle);
-            Listener::new(&global, "offline", move |_| {
-                let pending = settle.borrow_mut().take();
-                drop(pending);
-                on_change(Change::Offline);
-            })
+            Listener::new(&global, "offline", move |_| on_change(Change::Offline))
         };
         let mut listeners = Vec::with_capacity(4);
         listeners.push(online);
@@ -127,7 +98,6 @@ impl Watch {
         }
         Self {
             _listeners: listeners,
-            _settle: settle,
         }
     }
 }

@@ -10,8 +10,9 @@
 //!   that host works ([`Probe::TlsOk`]), and rejects when it does not, or when nothing listens
 //!   ([`Probe::TlsFailed`]).
 //!
-//! Whatever `fetch` does (throws, never settles, ignores the abort), the result comes within
-//! [`PROBE_TIMEOUT_MS`]: the deadline aborts the request and reports [`Probe::TlsFailed`].
+//! The deadline is the session's
+//! ([`PROBE_TIMEOUT_MS`](crate::core::session::PROBE_TIMEOUT_MS)): when it passes, the session
+//! asks for the probe to be abandoned, and dropping [`Running`] aborts the request.
 //!
 //! ```no_run
 //! use wsguard::browser::probe::{Outcome, Running};
@@ -30,16 +31,8 @@ use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::guards::Timer;
 use super::js::Settling;
 use crate::core::diagnosis::Probe;
-
-/// How long the probe waits for an answer.
-///
-/// ```no_run
-/// assert_eq!(wsguard::browser::probe::PROBE_TIMEOUT_MS, 3000);
-/// ```
-pub const PROBE_TIMEOUT_MS: u32 = 3000;
 
 #[wasm_bindgen]
 extern "C" {
@@ -76,7 +69,7 @@ extern "C" {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {
     /// No HTTP answer the page could read: [`Probe::TlsOk`] (the `no-cors` request resolved),
-    /// [`Probe::TlsFailed`] (it rejected, or the deadline passed) or [`Probe::Skipped`] (`fetch`
+    /// [`Probe::TlsFailed`] (it rejected) or [`Probe::Skipped`] (`fetch`
     /// threw). Report it with
     /// [`Session::probe_finished`](crate::core::session::Session::probe_finished).
     Finished(Probe),
@@ -92,8 +85,7 @@ pub enum Outcome {
     },
 }
 
-/// The callback waiting for the probe's outcome; taken by whichever comes first, the answer or
-/// the deadline.
+/// The callback waiting for the probe's outcome; taken by the answer, or by dropping the probe.
 type Pending = Rc<Cell<Option<Box<dyn FnOnce(Outcome)>>>>;
 
 /// One probe in flight; dropping it abandons the probe (the request is aborted and its
@@ -106,7 +98,6 @@ pub struct Running {
     pending: Pending,
     controller: Option<AbortController>,
     _answer: Settling,
-    _deadline: Timer,
 }
 
 impl Running {
@@ -167,19 +158,10 @@ impl Running {
             };
             report(&answered, outcome);
         });
-        let late = Rc::clone(&pending);
-        let aborted = controller.clone();
-        // The deadline reports on its own: a fetch that ignores the abort cannot hold the
-        // diagnosis back.
-        let deadline = Timer::new(PROBE_TIMEOUT_MS, move || {
-            abort(aborted.as_ref());
-            report(&late, Outcome::Finished(Probe::TlsFailed));
-        });
         Self {
             pending,
             controller,
             _answer: answer,
-            _deadline: deadline,
         }
     }
 }

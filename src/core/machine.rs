@@ -307,6 +307,11 @@ impl<M> Machine<M> {
         self.timers.earliest()
     }
 
+    /// The deadline of the connect timeout, while an attempt is connecting.
+    pub(crate) fn connect_deadline(&self) -> Option<Millis> {
+        self.timers.get(Timer::ConnectTimeout)
+    }
+
     /// Moves the clock on to `now` (a time earlier than one already seen counts as that one).
     fn tick(&mut self, now: Millis) {
         self.now = self.now.max(now);

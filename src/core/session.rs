@@ -42,9 +42,13 @@ use super::time::Millis;
 
 mod diagnose;
 mod output;
+mod page;
 mod queue;
+mod waits;
 
 pub use output::SessionEvent;
+pub use page::{PageFact, LONG_HIDDEN_MS, ONLINE_SETTLE_MS};
+pub use waits::PROBE_TIMEOUT_MS;
 
 /// A socket's end with the facts of its attempt, taken when it ended: what its diagnosis
 /// needs, which the next attempt may change before the diagnosis is made.
@@ -77,6 +81,10 @@ enum Pending<M> {
     Diagnose(ClosedAttempt),
     /// A socket's diagnosis, with the probe's result (and answer) it waited for.
     Probed(ClosedAttempt, Probe, Option<Answer>),
+    /// The attempt's URL function did not answer in time: an `error` event with `message`.
+    UrlTimeout { message: String, warn: bool },
+    /// The probe of this URL passed its deadline: the driver abandons it.
+    AbandonProbe(String),
 }
 
 /// A client's logic: the machine, the event queue and the diagnosis.
@@ -112,6 +120,16 @@ pub struct Session<M> {
     probing: Vec<(String, ClosedAttempt)>,
     /// The last inbound time reported to the machine.
     inbound: Option<Millis>,
+    /// The latest time reported: an earlier one counts as this one.
+    clock: Millis,
+    /// The page's lifecycle and the pending `online` (`session/page.rs`).
+    lifecycle: page::Lifecycle,
+    /// The probes out, by URL, with their deadlines (`session/waits.rs`).
+    probes_out: Vec<(String, Millis)>,
+    /// The attempt whose URL function has not answered yet (`session/waits.rs`).
+    url_pending: Option<SocketId>,
+    /// The last attempt whose socket was created.
+    created: Option<SocketId>,
 }
 
 impl<M> Session<M> {
@@ -139,6 +157,11 @@ impl<M> Session<M> {
             open_error: None,
             probing: Vec::new(),
             inbound: None,
+            clock: 0,
+            lifecycle: page::Lifecycle::default(),
+            probes_out: Vec::new(),
+            url_pending: None,
+            created: None,
         }
     }
 
@@ -188,6 +211,7 @@ impl<M> Session<M> {
     /// session.start(0, true);
     /// ```
     pub fn start(&mut self, now: Millis, online: bool) {
+        let now = self.tick(now);
         if !online {
             self.machine.handle_offline(now);
         }
@@ -217,6 +241,8 @@ impl<M> Session<M> {
     /// ```
     pub fn socket_created(&mut self, socket: SocketId) {
         if self.machine.socket() == Some(socket) {
+            self.created = Some(socket);
+            self.url_pending = None;
             self.mixed_content = false;
             self.open_error = None;
             self.inbound = None;
@@ -336,18 +362,6 @@ impl<M> Session<M> {
         }
     }
 
-    /// The timer fired.
-    ///
-    /// ```
-    /// # let mut session: wsguard::core::session::Session<u32> =
-    /// #     wsguard::core::session::Session::new(Default::default(), 1, false, "ws://h/ws".into());
-    /// # session.start(0, true);
-    /// session.timeout(1000);
-    /// ```
-    pub fn timeout(&mut self, now: Millis) {
-        self.machine.handle_timeout(now);
-    }
-
     /// `send()`: queued or handed to the open socket; refused with the message back.
     ///
     /// ```
@@ -360,16 +374,30 @@ impl<M> Session<M> {
         self.machine.handle_send(now, message, size)
     }
 
-    /// `close()`: final.
+    /// `close()`: final. An attempt without a socket yet (its URL function has not answered)
+    /// ends at once: there is no socket whose close event to wait for.
     ///
     /// ```
+    /// use wsguard::core::machine::State;
     /// # let mut session: wsguard::core::session::Session<u32> =
     /// #     wsguard::core::session::Session::new(Default::default(), 1, false, "ws://h/ws".into());
     /// # session.start(0, true);
     /// assert!(session.close(10, 1001, "").is_err());
+    /// session.close(10, 1000, "bye").unwrap(); // no socket was created
+    /// assert_eq!(session.machine().state(), State::Closed);
     /// ```
     pub fn close(&mut self, now: Millis, code: u16, reason: &str) -> Result<(), CloseError> {
-        self.machine.handle_close(now, code, reason)
+        let now = self.tick(now);
+        self.machine.handle_close(now, code, reason)?;
+        let waiting = self.machine.socket().filter(|socket| {
+            self.machine.state() == State::Closing && self.created != Some(*socket)
+        });
+        if let Some(socket) = waiting {
+            self.url_pending = None;
+            self.machine
+                .handle_socket_close(now, socket, code, reason, true);
+        }
+        Ok(())
     }
 
     /// `reconnect()`.
@@ -384,56 +412,11 @@ impl<M> Session<M> {
         self.machine.handle_reconnect(now);
     }
 
-    /// The browser went online, offline, or the page became visible.
-    ///
-    /// ```
-    /// # let mut session: wsguard::core::session::Session<u32> =
-    /// #     wsguard::core::session::Session::new(Default::default(), 1, false, "ws://h/ws".into());
-    /// # session.start(0, true);
-    /// session.network(10, false);
-    /// ```
-    pub fn network(&mut self, now: Millis, online: bool) {
-        if online {
-            self.machine.handle_online(now);
-        } else {
-            self.machine.handle_offline(now);
-        }
-    }
-
-    /// The page became visible again (or was restored from the back/forward cache).
-    ///
-    /// ```
-    /// # let mut session: wsguard::core::session::Session<u32> =
-    /// #     wsguard::core::session::Session::new(Default::default(), 1, false, "ws://h/ws".into());
-    /// # session.start(0, true);
-    /// session.visible(10);
-    /// ```
-    pub fn visible(&mut self, now: Millis) {
-        self.machine.handle_visible(now);
-    }
-
-    /// The page resumed after a suspension of about `paused_ms` (`restored`: from the
-    /// back/forward cache): see [`Machine::handle_resume`].
-    ///
-    /// ```
-    /// # let mut session: wsguard::core::session::Session<u32> =
-    /// #     wsguard::core::session::Session::new(Default::default(), 1, false, "ws://h/ws".into());
-    /// # session.start(0, true);
-    /// session.resumed(90_000, 80_000, false);
-    /// ```
-    pub fn resumed(&mut self, now: Millis, paused_ms: Millis, restored: bool) {
-        self.machine.handle_resume(now, paused_ms, restored);
-    }
-
-    /// When the timer must fire next, if at all.
-    ///
-    /// ```
-    /// # let session: wsguard::core::session::Session<u32> =
-    /// #     wsguard::core::session::Session::new(Default::default(), 1, false, "ws://h/ws".into());
-    /// let deadline = session.deadline();
-    /// ```
-    pub fn deadline(&self) -> Option<Millis> {
-        self.machine.poll_timeout()
+    /// Moves the session's clock on to `now`; an earlier time counts as the latest one seen.
+    /// The machine's clock counts too: every input moves it on.
+    fn tick(&mut self, now: Millis) -> Millis {
+        self.clock = self.clock.max(self.machine.now()).max(now);
+        self.clock
     }
 
     /// Whether the client was closed for good (`close()`), perhaps by a listener of an event

@@ -7,11 +7,11 @@
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 use wsguard::browser::client::Client;
-use wsguard::browser::probe::PROBE_TIMEOUT_MS;
 use wsguard::browser::tally;
 use wsguard::core::diagnosis::{Diagnosis, Kind, Probe};
 use wsguard::core::machine::State;
 use wsguard::core::options::Options;
+use wsguard::core::session::PROBE_TIMEOUT_MS;
 
 use super::{lab_url, quick, sleep, until, Log};
 
@@ -173,7 +173,7 @@ async fn a_probe_that_never_answers_reports_at_its_deadline() {
     restore();
     assert_eq!(diagnosis.probe, Probe::TlsFailed, "{}", log.text());
     assert_eq!(diagnosis.kind, Kind::Certificate);
-    let deadline = f64::from(PROBE_TIMEOUT_MS);
+    let deadline = PROBE_TIMEOUT_MS as f64;
     assert!(
         waited > deadline - 100.0 && waited < deadline + 1000.0,
         "{waited} ms"

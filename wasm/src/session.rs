@@ -14,7 +14,7 @@ use wasm_bindgen::prelude::*;
 use wsguard::core::buffer::SendRefusal;
 use wsguard::core::diagnosis::Probe;
 use wsguard::core::machine::{CloseError, Millis, SocketAction, SocketId, State};
-use wsguard::core::session::{Session as Logic, SessionEvent};
+use wsguard::core::session::{PageFact, Session as Logic, SessionEvent};
 use wsguard::core::url::{Page, UrlError};
 
 use crate::diagnosis::{send_diagnosis, DiagnosisSink};
@@ -33,7 +33,10 @@ extern "C" {
 
     /// Records one event: `opened()`, `error(id)`, `closed(code, reason, wasClean, unsent)`,
     /// `statechange(from, to)`, `reconnecting(attempt, delayMs)`, `diagnosis(…fields)` (after
-    /// `warn(text)` when it is to be logged), `probe(url, sameOrigin)`.
+    /// `warn(text)` when it is to be logged), `probe(url, sameOrigin)` (fetch it, then re-arm
+    /// the timer: the probe has a deadline), `abandon(url)` (abort that probe),
+    /// `urlTimeout(message, warn)` (an `error` event with `new Error(message)`, logged with
+    /// `warn`: the URL function did not answer in time).
     pub type EventSink;
 
     #[wasm_bindgen(method)]
@@ -56,6 +59,12 @@ extern "C" {
 
     #[wasm_bindgen(method)]
     fn probe(this: &EventSink, url: &str, same_origin: bool);
+
+    #[wasm_bindgen(method, js_name = urlTimeout)]
+    fn url_timeout(this: &EventSink, message: &str, warn: bool);
+
+    #[wasm_bindgen(method)]
+    fn abandon(this: &EventSink, url: &str);
 }
 
 /// One client's logic.
@@ -122,10 +131,24 @@ impl Session {
         Ok(Self { logic })
     }
 
-    /// The page became visible, resumed after a suspension of about `paused_ms` (0: it was
-    /// only hidden a short while), or was restored from the back/forward cache (`restored`).
-    pub fn resumed(&mut self, now: f64, paused_ms: f64, restored: bool) {
-        self.logic.resumed(millis(now), millis(paused_ms), restored);
+    /// The page or worker reported `fact` (see [`page_fact`]).
+    pub fn page(&mut self, now: f64, fact: u32) {
+        if let Some(fact) = page_fact(fact) {
+            self.logic.page(millis(now), fact);
+        }
+    }
+
+    /// The URL function of attempt `socket_id` returned a Promise that has not settled yet.
+    #[wasm_bindgen(js_name = urlPending)]
+    pub fn url_pending(&mut self, socket_id: f64) {
+        self.logic.url_pending(socket(socket_id));
+    }
+
+    /// The URL function of attempt `socket_id` answered or failed: whether the attempt still
+    /// wants it (`false`: drop the answer).
+    #[wasm_bindgen(js_name = urlSettled)]
+    pub fn url_settled(&mut self, socket_id: f64) -> bool {
+        self.logic.url_settled(socket(socket_id))
     }
 
     /// Starts the first attempt.
@@ -231,11 +254,6 @@ impl Session {
         self.logic.reconnect(millis(now));
     }
 
-    /// The browser went online or offline.
-    pub fn network(&mut self, now: f64, online: bool) {
-        self.logic.network(millis(now), online);
-    }
-
     /// The probe of `url` settled: `status` is the HTTP status a same-origin probe read (with
     /// its `Server` header and the start of its body, empty when absent), or `None` when no
     /// status could be read: then `reached` when the request resolved, `skipped` when no
@@ -306,6 +324,8 @@ impl Session {
                 let _ = send_diagnosis(sink.unchecked_ref::<DiagnosisSink>(), &diagnosis);
             }
             SessionEvent::Probe { url, same_origin } => sink.probe(&url, same_origin),
+            SessionEvent::AbandonProbe { url } => sink.abandon(&url),
+            SessionEvent::UrlFunctionTimeout { message, warn } => sink.url_timeout(&message, warn),
         }
         true
     }
@@ -377,12 +397,24 @@ impl Session {
     pub fn log(&self) -> bool {
         self.logic.machine().options().log
     }
+}
 
-    /// The `connectTimeoutMs` option (0: none): how long a URL function may take to answer.
-    #[wasm_bindgen(getter = connectTimeoutMs)]
-    pub fn connect_timeout_ms(&self) -> f64 {
-        self.logic.machine().options().connect_timeout_ms as f64
-    }
+/// The page fact with the number the driver reports it by: 0 `online`, 1 `offline`, 2 hidden,
+/// 3 visible, 4 `pagehide`, 5 `pageshow`, 6 `pageshow` restored from the back/forward cache
+/// (`persisted`), 7 `freeze`, 8 `resume`.
+pub fn page_fact(code: u32) -> Option<PageFact> {
+    Some(match code {
+        0 => PageFact::Online,
+        1 => PageFact::Offline,
+        2 => PageFact::Hidden,
+        3 => PageFact::Visible,
+        4 => PageFact::LeftForCache,
+        5 => PageFact::Shown { restored: false },
+        6 => PageFact::Shown { restored: true },
+        7 => PageFact::Frozen,
+        8 => PageFact::Resumed,
+        _ => return None,
+    })
 }
 
 /// The error for an unusable URL: `SecurityError` for an insecure URL refused by

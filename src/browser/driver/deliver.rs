@@ -44,7 +44,24 @@ impl Driver {
                 None => break,
                 Some(SessionEvent::Probe { url, same_origin }) => {
                     self.start_probe(url, same_origin);
+                    // The probe's deadline is the session's.
+                    self.rearm_timer();
                     continue;
+                }
+                Some(SessionEvent::AbandonProbe { .. }) => {
+                    let abandoned = self.state.borrow_mut().probe.take();
+                    drop(abandoned);
+                    continue;
+                }
+                Some(SessionEvent::UrlFunctionTimeout { message, warn }) => {
+                    let error: JsValue = js_sys::Error::new(&message).into();
+                    if warn {
+                        js::warn(
+                            &"wsguard: this attempt could not open a socket:".into(),
+                            Some(&error),
+                        );
+                    }
+                    ClientEvent::Error(Some(error))
                 }
                 Some(SessionEvent::Open) => ClientEvent::Open,
                 Some(SessionEvent::Error(thrown)) => ClientEvent::Error(thrown),

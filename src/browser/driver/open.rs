@@ -27,8 +27,14 @@ impl Driver {
                 let weak: Weak<Self> = Rc::downgrade(self);
                 let wait = Settling::new(&value, move |fulfilled, value| {
                     let Some(driver) = weak.upgrade() else { return };
-                    let finished = driver.state.borrow_mut().url_wait.take();
+                    let (finished, wanted) = {
+                        let mut state = driver.state.borrow_mut();
+                        (state.url_wait.take(), state.session.url_settled(socket))
+                    };
                     drop(finished);
+                    if !wanted {
+                        return;
+                    }
                     if fulfilled {
                         driver.url_answered(socket, &value);
                     } else {
@@ -36,7 +42,11 @@ impl Driver {
                     }
                     driver.run(Dispatch::Now);
                 });
-                let previous = self.state.borrow_mut().url_wait.replace(wait);
+                let previous = {
+                    let mut state = self.state.borrow_mut();
+                    state.session.url_pending(socket);
+                    state.url_wait.replace(wait)
+                };
                 drop(previous);
             }
             Ok(value) => self.url_answered(socket, &value),

@@ -8,6 +8,7 @@ use crate::browser::environment::{Change, Watch};
 use crate::browser::guards::Timer;
 use crate::browser::js;
 use crate::core::machine::State;
+use crate::core::session::PageFact;
 
 impl Driver {
     /// Brings the browser side in line with the session: the socket `send` may use directly, a
@@ -68,7 +69,7 @@ impl Driver {
     }
 
     /// Re-arms the one timer when the session's next deadline moved.
-    fn rearm_timer(self: &Rc<Self>) {
+    pub(super) fn rearm_timer(self: &Rc<Self>) {
         let (deadline, stale) = {
             let mut state = self.state.borrow_mut();
             let deadline = state.session.deadline();
@@ -100,9 +101,9 @@ impl Driver {
         Watch::new(move |change| {
             if let Some(driver) = weak.upgrade() {
                 driver.input(Dispatch::Now, |s, now| match change {
-                    Change::Online => s.network(now, true),
-                    Change::Offline => s.network(now, false),
-                    Change::Visible => s.visible(now),
+                    Change::Online => s.page(now, PageFact::Online),
+                    Change::Offline => s.page(now, PageFact::Offline),
+                    Change::Visible => s.page(now, PageFact::Visible),
                 });
             }
         })

@@ -353,23 +353,4 @@ impl<M> Machine<M> {
             self.set_state(State::Offline);
         }
     }
-
-    /// The page became visible (`visibilitychange`): while reconnecting or offline, attempts
-    /// at once with a fresh backoff.
-    ///
-    /// ```
-    /// use wsguard::core::machine::{Machine, State};
-    /// use wsguard::core::options::Options;
-    /// let mut machine: Machine<()> = Machine::new(Options::default(), 1);
-    /// machine.handle_start(0);
-    /// machine.handle_open_failed(0, machine.socket().unwrap());
-    /// machine.handle_visible(1);
-    /// assert_eq!((machine.state(), machine.retries()), (State::Connecting, 0));
-    /// ```
-    pub fn handle_visible(&mut self, now: Millis) {
-        self.tick(now);
-        if matches!(self.state, State::Reconnecting | State::Offline) {
-            self.attempt_afresh();
-        }
-    }
 }

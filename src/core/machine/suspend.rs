@@ -38,9 +38,10 @@ const WATCH_MS: (Millis, Millis) = (1000, 30_000);
 
 impl<M> Machine<M> {
     /// The page resumed after being suspended for about `paused_ms` (`restored`: it came back
-    /// from the back/forward cache). The driver calls it on `pageshow` with `persisted`, on
-    /// `resume`, and when the page becomes visible after a long hidden time. With `paused_ms`
-    /// 0 and not `restored` it is [`Machine::handle_visible`]: nothing to check.
+    /// from the back/forward cache); the session calls it for the page facts that mean the
+    /// page runs again (see [`Session::page`](crate::core::session::Session::page)). While
+    /// reconnecting or offline it attempts at once with a fresh backoff; with `paused_ms` 0
+    /// and not `restored` (the page only became visible) there is nothing else to do.
     ///
     /// ```
     /// use wsguard::core::machine::{Action, Machine, SocketAction, State, CLOSE_SUSPENDED};

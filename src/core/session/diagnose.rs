@@ -35,7 +35,8 @@ impl<M> Session<M> {
     }
 
     /// The probe of `url` finished without an HTTP answer the page could read: the diagnoses
-    /// that waited for it are queued.
+    /// that waited for it are queued. An answer after the probe's deadline
+    /// ([`PROBE_TIMEOUT_MS`](super::PROBE_TIMEOUT_MS)), or to no probe, is ignored.
     ///
     /// ```
     /// # let mut session: wsguard::core::session::Session<u32> =
@@ -44,11 +45,14 @@ impl<M> Session<M> {
     /// session.probe_finished("https://h/", wsguard::core::diagnosis::Probe::TlsOk);
     /// ```
     pub fn probe_finished(&mut self, url: &str, result: Probe) {
-        self.probe_settled(url, result, None);
+        if self.probe_back(url) {
+            self.settle_probe(url, result, None);
+        }
     }
 
     /// The same-origin probe of `url` got an HTTP answer: its `status`, its `Server` header
-    /// (empty when absent) and the start of its body (empty when not read).
+    /// (empty when absent) and the start of its body (empty when not read). Ignored after the
+    /// probe's deadline.
     ///
     /// ```
     /// # let mut session: wsguard::core::session::Session<u32> =
@@ -57,11 +61,15 @@ impl<M> Session<M> {
     /// session.probe_answered("https://h/ws", 502, "nginx/1.22.1", "");
     /// ```
     pub fn probe_answered(&mut self, url: &str, status: u16, server: &str, body: &str) {
-        let answer = Answer::read(status, server, body);
-        self.probe_settled(url, Probe::Answered, Some(answer));
+        if self.probe_back(url) {
+            let answer = Answer::read(status, server, body);
+            self.settle_probe(url, Probe::Answered, Some(answer));
+        }
     }
 
-    fn probe_settled(&mut self, url: &str, result: Probe, answer: Option<Answer>) {
+    /// The probe of `url` settled (or passed its deadline): the diagnoses that waited for it
+    /// are queued.
+    pub(super) fn settle_probe(&mut self, url: &str, result: Probe, answer: Option<Answer>) {
         self.streak.record_probe(url, result, answer);
         let mut index = 0;
         while index < self.probing.len() {
@@ -102,6 +110,7 @@ impl<M> Session<M> {
                 Some(self.diagnosis_event(&ended, result, answer, online))
             }
             ProbePlan::Run(request) => {
+                self.probe_sent(&request.url);
                 self.probing.push((request.url.clone(), ended));
                 Some(SessionEvent::Probe {
                     url: request.url,

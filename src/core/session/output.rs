@@ -58,10 +58,29 @@ pub enum SessionEvent<M> {
         /// and only with `log` on).
         warn: bool,
     },
+    /// An `error` event whose error says `message`: the attempt's URL function did not answer
+    /// within `connect_timeout_ms` (the attempt fails; its close and diagnosis follow). The
+    /// driver makes the error (the npm package: `new Error(message)`), and with `warn` writes
+    /// it to the console as it does for any attempt that could not open a socket.
+    UrlFunctionTimeout {
+        /// What happened, naming the option the Rust way (`` `connect_timeout_ms` ``).
+        message: String,
+        /// Whether to log it (the `log` option).
+        warn: bool,
+    },
+    /// Not for the user: give up the probe of `url` (abort its request). Its deadline
+    /// ([`PROBE_TIMEOUT_MS`](super::PROBE_TIMEOUT_MS)) passed; the diagnosis that waited for
+    /// it goes on without it, and a late answer is ignored.
+    AbandonProbe {
+        /// The URL of the [`SessionEvent::Probe`] to give up.
+        url: String,
+    },
     /// Not for the user: fetch `url` and report the result with
     /// [`Session::probe_answered`](super::Session::probe_answered) (an HTTP answer the page can
     /// read) or [`Session::probe_finished`](super::Session::probe_finished); the diagnosis
-    /// waits for it. See [`ProbeRequest`](crate::core::diagnosis::ProbeRequest) for how.
+    /// waits for it, at most [`PROBE_TIMEOUT_MS`](super::PROBE_TIMEOUT_MS): re-arm the timer
+    /// from [`Session::deadline`](super::Session::deadline) after this event. See
+    /// [`ProbeRequest`](crate::core::diagnosis::ProbeRequest) for how.
     Probe {
         /// The socket's own URL over HTTP(S) (`same_origin`), or `https://host:port/`.
         url: String,

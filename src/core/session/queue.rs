@@ -19,6 +19,10 @@ impl<M> Session<M> {
     pub fn poll_action(&mut self) -> Option<SocketAction<M>> {
         loop {
             match self.machine.poll_action()? {
+                // An attempt already over (a `close()` made before it was carried out) is
+                // not opened.
+                Action::Socket(SocketAction::Open { socket, .. })
+                    if self.machine.socket() != Some(socket) => {}
                 Action::Socket(action) => return Some(action),
                 // The attempt's facts are taken now: a listener of an earlier event may start
                 // the next attempt before this close is delivered.
@@ -54,6 +58,10 @@ impl<M> Session<M> {
         loop {
             let event = match self.events.pop_front()? {
                 Pending::Error(thrown) => SessionEvent::Error(thrown),
+                Pending::UrlTimeout { message, warn } => {
+                    SessionEvent::UrlFunctionTimeout { message, warn }
+                }
+                Pending::AbandonProbe(url) => SessionEvent::AbandonProbe { url },
                 Pending::Unsent(messages) => {
                     self.unsent = Some(messages);
                     continue;
