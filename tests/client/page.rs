@@ -42,8 +42,8 @@ extern "C" {
 /// the retry timer.
 fn slow_retry() -> Options {
     Options {
-        min_delay_ms: 4_000,
-        max_delay_ms: 4_000,
+        min_delay_ms: 8_000,
+        max_delay_ms: 8_000,
         ..quick()
     }
 }
@@ -79,7 +79,7 @@ async fn a_page_shown_again_tries_at_once_while_reconnecting() {
     set_visibility("visible");
     fire("visibilitychange", false);
     set_visibility("");
-    // Long before the 4 s retry.
+    // Long before the 8 s retry (and the 5 s a wait may take).
     log.wait_for("state reconnecting>connecting").await;
     until("a second open", || log.count("open") == 2, || log.text()).await;
     assert!(!log.has("reconnecting 2"), "{}", log.text());
