@@ -16,13 +16,22 @@ export function show(value) {
   }
   if (value === null || value === undefined || typeof value === "number" || typeof value === "boolean") return String(value);
   if (Array.isArray(value)) return "an array";
+  if (value instanceof Map || value instanceof Set) return value instanceof Map ? "a Map" : "a Set";
   return typeof value === "object" ? "an object" : `a ${typeof value}`;
+}
+
+/** The `binaryType` a client is set to; throws a TypeError for anything else. */
+export function readBinaryType(value) {
+  if (value === "blob" || value === "arraybuffer") return value;
+  throw new TypeError(`wsguard: binaryType must be "blob" or "arraybuffer"; got ${describe(value)}`);
 }
 
 /** A value of the wrong type as a message shows it: its type, with the value for a number. */
 export const describe = (value) => (typeof value === "number" ? `${value} (a number)` : show(value));
 
-const isObject = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
+/** A plain object's shape: not an array, and not a Map or Set, whose entries are not properties. */
+const isObject = (value) =>
+  typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Map) && !(value instanceof Set);
 
 /** The options, with the JS type each must have. */
 const OPTIONS = new Map([

@@ -1,351 +1,35 @@
-// The browser side of one WsGuard: the socket, the timer, the page's network and visibility
-// listeners and the HTTPS probe. What to do and what it means is decided by the Rust session
-// (wsguard.js, made by wasm-bindgen): this file reports what happens to it, carries out the
-// actions it returns, and hands its events to the WsGuard.
+// The input/action loop of one WsGuard: feeds the Rust session (wsguard.js) what happens, with
+// the time, carries out the actions it returns, keeps the browser side in line with it, and
+// hands its events to the WsGuard. The parts: page.js (built-ins, timer, clock), boundary.js
+// (what crosses to the session), attempt.js (the URL function, the socket), lifecycle.js,
+// probe.js. Messages never enter WebAssembly: queued payloads stay in a map (`Values`), the
+// session sees their ids and sizes; an inbound message only stores its time.
 //
-// Messages never enter WebAssembly: queued payloads stay here in a map and the session only
-// sees their ids and sizes; an inbound message only stores its time (read lazily, when a timer
-// or a socket event needs it).
-//
-// Page code inside wsguard's calls. The rule: no state of the session is borrowed across a call
-// into page code, and no exception from page code unwinds through a Rust frame.
-// - Every call that page code can replace or answer (the WebSocket constructor, the socket's
-//   methods and setters, fetch, a URL function and what it returns, getters on the values users
-//   pass, and the globals below) is made from this file or raw.js, between Session methods,
-//   inside a try/catch wherever wsguard goes on afterwards, and with only primitives passed on
-//   to the session. After such a call the driver checks again that the attempt it worked for is
-//   still the session's (`#current`): the page may have called back and moved the client on.
-// - A Session method's own calls into JavaScript reach the driver's sinks (ActionQueue,
-//   EventSlot: they only record) and the built-ins that wasm-bindgen's glue names (URL, the
-//   Error constructors, Array.of); those are `catch` imports on the Rust side, so whatever they
-//   throw stays in JavaScript. `shielded` puts back the ones taken at load for the length of the
-//   method; the jitter's seed is drawn here and passed in. Nothing in WebAssembly writes to the
-//   console: the session returns its warnings as text, written here with the page's
-//   console.warn as it is at that moment, after the method returned. So page code runs inside a
-//   Session method only if the page replaced those built-ins before wsguard loaded; a call back
-//   into the same client from there (`#inRust`) throws a clear Error (free() is held, below)
-//   instead of reaching the borrowed session.
-// - Calls back into the client from page code anywhere else act at once, as calls from
-//   listeners do (the session queues what they cause, in order), except free(): while one of the
-//   driver's own calls is on the stack (`#depth`) it takes effect when that call returns, so no
-//   frame is left holding a freed session.
-import { Session, takeWarning } from "./wsguard.js";
-import { describe, readClose, refusedOption } from "./arguments.js";
-import { jsSpelling } from "./spelling.js";
+// Page code inside wsguard's calls. No state of the session is borrowed across a call into
+// page code, and no exception from page code unwinds through a Rust frame:
+// - every call page code can replace or answer (the WebSocket constructor, the socket's methods
+//   and setters, fetch, a URL function and its Promise, getters on the values users pass, the
+//   page's globals) is made from JavaScript, between Session methods, inside a try/catch
+//   wherever wsguard goes on afterwards, passing only primitives on to the session; afterwards
+//   `#current` checks that the attempt is still the session's (the page may have moved it on);
+// - a Session method's own calls reach only the recorders (ActionQueue, EventSlot) and the
+//   built-ins wasm-bindgen's glue names (URL, the Error constructors, Array.of), which
+//   `shielded` (page.js) puts back as they were at load for the length of the call; where the
+//   page replaced them before wsguard loaded, a call back into the client from there
+//   (`#inRust`) throws a clear Error. Warnings come back as text, written here afterwards with
+//   the page's console.warn as it is then;
+// - calls back into the client from page code anywhere else act at once (the session queues
+//   what they cause, in order), except free(): while one of the driver's own calls is on the
+//   stack (`#depth`) it takes effect when that call returns.
+import { Session } from "./wsguard.js";
+import { describe, readBinaryType, readClose, refusedOption } from "./arguments.js";
+import { Deadline, isOnline, messageOf, now, pageHref, queueTask, randomSeed, shielded, warn } from "./page.js";
+import { ActionQueue, byteSize, CLOSE, closeFields, EventSlot, OPEN, resolving, SEND, sendable, sendRefusal, unsendable, Values } from "./boundary.js";
+import { LiveSocket, openSocket, urlFunctionFailed, whenSettled } from "./attempt.js";
+import { watchPage } from "./lifecycle.js";
+import { startProbe } from "./probe.js";
 
-// Taken once, so that page code replacing them later cannot intercept wsguard's own calls.
-// WebSocket and fetch are read when used: monitoring code replaces them on purpose.
-const { addEventListener: add, removeEventListener: remove } = EventTarget.prototype;
-const later = setTimeout;
-const cancel = clearTimeout;
-const clock = performance.now.bind(performance);
-const microtask = typeof queueMicrotask === "function" ? queueMicrotask : null;
-const reportAtLoad = typeof reportError === "function" ? reportError : null;
-const encoder = new TextEncoder();
-const ArrayBufferClass = ArrayBuffer;
-const isView = ArrayBuffer.isView;
-const BlobClass = typeof Blob === "function" ? Blob : null;
-const DataViewClass = DataView;
-const getterOf = (prototype, key) => Object.getOwnPropertyDescriptor(prototype, key)?.get;
-const bufferBytes = getterOf(ArrayBuffer.prototype, "byteLength");
-const viewBytes = getterOf(Object.getPrototypeOf(Uint8Array.prototype), "byteLength");
-const dataViewBytes = getterOf(DataView.prototype, "byteLength");
-const blobSize = BlobClass === null ? undefined : getterOf(BlobClass.prototype, "size");
-
-/** The built-ins that wasm-bindgen's glue calls from inside Session methods, as at load. */
-const INTRINSICS = [
-  [globalThis, "URL", globalThis.URL],
-  [globalThis, "TypeError", TypeError],
-  [globalThis, "RangeError", RangeError],
-  [globalThis, "Error", Error],
-  [globalThis, "DOMException", globalThis.DOMException],
-  [Array, "of", Array.of],
-];
-
-/** What all clients hold right now, for leak tests. */
-export const held = { listeners: 0, timers: 0, sockets: 0 };
-
-/** How long after `online` the change is reported: routes and DNS often lag the event. */
-const ONLINE_SETTLE_MS = 500;
-/**
- * A page hidden this long is treated as suspended when it becomes visible again: Chromium
- * throttles a hidden page's timers to once a minute after five minutes, and freezes some.
- */
-const LONG_HIDDEN_MS = 300_000;
-/** How long the HTTPS probe may take. */
-const PROBE_TIMEOUT_MS = 3000;
 const BUSY = "wsguard: a WsGuard cannot be used from page code inside its own call (a built-in replaced before wsguard loaded)";
-
-/**
- * Writes with the page's console.warn as it is now (an error reporter may have wrapped it after
- * wsguard loaded); a broken or throwing console is ignored.
- */
-const warn = (...args) => {
-  try {
-    Reflect.apply(console.warn, console, args);
-  } catch {}
-};
-
-/** Runs `call` (it resolves a URL) shielded, then writes the upgrade warning it left, if any. */
-export function resolving(call) {
-  try {
-    return shielded(call);
-  } finally {
-    const text = takeWarning();
-    if (text !== "") warn(text);
-  }
-}
-
-/** Reports an error as uncaught, without throwing here. */
-export function report(error) {
-  try {
-    if (reportAtLoad !== null) return reportAtLoad(error);
-  } catch {}
-  try {
-    later(() => {
-      throw error;
-    });
-  } catch {}
-}
-
-let lastTime = 0;
-/** performance.now() as taken at load; if it throws or answers nonsense, the last good time. */
-function now() {
-  let time;
-  try {
-    time = clock();
-  } catch {}
-  if (typeof time === "number" && time >= lastTime && time < 9e15) lastTime = time;
-  return lastTime;
-}
-
-/** Runs `task` from a microtask; a broken queueMicrotask falls back to a Promise. */
-function queueTask(task) {
-  try {
-    if (microtask !== null) return microtask(task);
-  } catch {}
-  Promise.resolve().then(task);
-}
-
-/** The page's address (`location.href`), read for each URL resolved; undefined outside a page. */
-export function pageHref() {
-  try {
-    const href = globalThis.location?.href;
-    if (typeof href === "string") return href;
-  } catch {}
-}
-
-const isOnline = () => {
-  try {
-    return globalThis.navigator?.onLine !== false;
-  } catch {
-    return true;
-  }
-};
-
-let fallbackSeed = 0x2545f491;
-/** A number in [0, 1) from `random` (the page's Math.random), or from a xorshift if it fails. */
-function safeRandom(random) {
-  let value;
-  try {
-    value = Reflect.apply(random, Math, []);
-  } catch {}
-  if (typeof value === "number" && value >= 0 && value < 1) return value;
-  fallbackSeed ^= fallbackSeed << 13;
-  fallbackSeed ^= fallbackSeed >>> 17;
-  fallbackSeed ^= fallbackSeed << 5;
-  return ((fallbackSeed >>> 0) + (now() % 1)) / 4294967297;
-}
-
-/** Sets `owner[key]`; whether it took. */
-function put(owner, key, value) {
-  try {
-    owner[key] = value;
-    return owner[key] === value;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Runs `call` (a Session method, or a free Rust function) with the built-ins its glue calls as
- * they were at load, so that no page code that replaced them later runs inside Rust.
- */
-export function shielded(call) {
-  let swapped = null;
-  for (const [owner, key, original] of INTRINSICS) {
-    let current;
-    try {
-      current = owner[key];
-    } catch {
-      continue;
-    }
-    if (current !== original && put(owner, key, original)) (swapped ??= []).push([owner, key, current]);
-  }
-  try {
-    return call();
-  } finally {
-    if (swapped !== null) for (const [owner, key, value] of swapped) put(owner, key, value);
-  }
-}
-
-/** Adds a listener (throws if the target refuses it); returns what removes it. Counted in `held`. */
-function listen(target, type, listener) {
-  add.call(target, type, listener);
-  held.listeners++;
-  return () => {
-    held.listeners--;
-    try {
-      remove.call(target, type, listener);
-    } catch {}
-  };
-}
-
-/** A counted setTimeout; returns what clears it (a no-op once it has run), or null if none could be set. */
-function timer(delay, run) {
-  let pending = true;
-  let id;
-  held.timers++;
-  try {
-    id = later(
-      () => {
-        if (!pending) return;
-        pending = false;
-        held.timers--;
-        run();
-      },
-      Math.min(2147483647, Math.max(0, delay)),
-    );
-  } catch {
-    if (pending) held.timers--;
-    pending = false;
-    return null;
-  }
-  return () => {
-    if (!pending) return;
-    pending = false;
-    held.timers--;
-    try {
-      cancel(id);
-    } catch {}
-  };
-}
-
-/** What a thrown value says: an Error's message, a string as it is. Never throws. */
-function messageOf(thrown) {
-  try {
-    if (typeof thrown === "string") return thrown;
-    if (thrown instanceof Error) {
-      const message = thrown.message;
-      return typeof message === "string" ? message : "an Error without a message";
-    }
-  } catch {}
-  return "a value that is not an Error";
-}
-
-/** Whether `data` is something a WebSocket sends as it is. */
-export const sendable = (data) =>
-  typeof data === "string" || data instanceof ArrayBufferClass || isView(data) || (BlobClass !== null && data instanceof BlobClass);
-
-/**
- * The bytes a queued message takes: UTF-8 length of a string, byte length of binary data (read
- * with the built-in getters, so an object's own `size` or `byteLength` cannot answer).
- */
-function byteSize(data) {
-  if (typeof data === "string") return encoder.encode(data).length;
-  try {
-    if (data instanceof ArrayBufferClass) return bufferBytes.call(data);
-    if (isView(data)) return (data instanceof DataViewClass ? dataViewBytes : viewBytes).call(data);
-    return blobSize.call(data);
-  } catch {
-    return 0;
-  }
-}
-
-/** The fields of a close event, as the session takes them whatever the event's getters do. */
-function closeFields(event) {
-  let code = 1006;
-  let reason = "";
-  let wasClean = false;
-  try {
-    const c = event.code;
-    const r = event.reason;
-    const w = event.wasClean;
-    if (typeof c === "number" && c >= 0 && c <= 65535) code = c;
-    if (typeof r === "string") reason = r;
-    wasClean = w === true;
-  } catch {}
-  return [code, reason, wasClean];
-}
-
-/** The Diagnosis object, from the fields the Rust session reports in this order. */
-export const diagnosisObject = (kind, summary, advice, code, reason, wasClean, wasOpen, openForMs, idleForMs, pageSecure, url, attempt, probe, probeStatus, willRetry, retryInMs) => ({
-  kind,
-  summary: jsSpelling(summary),
-  advice: jsSpelling(advice),
-  code,
-  reason,
-  wasClean,
-  wasOpen,
-  openForMs,
-  idleForMs,
-  pageSecure,
-  url,
-  attempt,
-  probe,
-  probeStatus: probeStatus ?? null,
-  willRetry,
-  retryInMs: retryInMs ?? null,
-});
-
-/** The kinds of the session's actions: open a socket, close it, send a queued message, send the heartbeat. */
-const OPEN = 0;
-const CLOSE = 1;
-const SEND = 2;
-
-/** Records the session's actions, in order: [kind, socket, number, text]. */
-class ActionQueue {
-  items = [];
-  action(kind, socket, number, text) {
-    this.items.push([kind, socket, number, text]);
-  }
-  take() {
-    const items = this.items;
-    this.items = [];
-    return items;
-  }
-}
-
-/** Records one event of the session. */
-class EventSlot {
-  event = null;
-  warning = "";
-  opened() {
-    this.event = ["open"];
-  }
-  error(thrown) {
-    this.event = ["error", thrown];
-  }
-  closed(code, reason, wasClean, unsent) {
-    this.event = ["close", code, reason, wasClean, unsent];
-  }
-  statechange(from, to) {
-    this.event = ["statechange", from, to];
-  }
-  reconnecting(attempt, delayMs) {
-    this.event = ["reconnecting", attempt, delayMs];
-  }
-  warn(text) {
-    this.warning = jsSpelling(text);
-  }
-  diagnosis(...fields) {
-    this.event = ["diagnosis", diagnosisObject(...fields), this.warning];
-    this.warning = "";
-  }
-  probe(url, sameOrigin) {
-    this.event = ["probe", url, sameOrigin];
-  }
-}
 
 /**
  * One client's browser side, for `url` and the options as `readOptions` (arguments.js) read
@@ -360,26 +44,15 @@ export class Driver {
   /** The sub-protocols to offer, as the session accepted them. */
   #protocols;
   #binaryType;
-  #connectTimeoutMs;
   #actions = new ActionQueue();
   #slot = new EventSlot();
   /** Queued payloads and thrown errors, by id. */
-  #values = new Map();
-  #nextId = 1;
-  #socket = null;
-  #socketId = 0;
-  #releaseSocketListeners = null;
-  #inboundAt = -1;
-  #inboundReported = -1;
-  #clearTimer = null;
-  #deadline = -1;
+  #values = new Values();
+  #live = new LiveSocket();
+  #timer = new Deadline();
   #unwatch = null;
-  #clearSettle = null;
-  /** Counts URL function calls: an answer to an earlier one is ignored. */
-  #urlWait = 0;
-  /** The attempt whose URL function's Promise has not answered yet, or 0. */
-  #urlPending = 0;
-  #probe = null;
+  /** What abandons each probe still out, by URL. */
+  #probes = new Map();
   #running = false;
   /** An input arrived while the actions were being carried out: reconcile again. */
   #dirty = false;
@@ -393,12 +66,7 @@ export class Driver {
 
   constructor(url, { scalars, protocols, fatalCodes, given }, host) {
     try {
-      let random;
-      try {
-        random = Math.random;
-      } catch {}
-      const seed = () => Math.floor(safeRandom(random) * 4294967296);
-      this.#session = resolving(() => new Session(url, scalars, protocols, fatalCodes, pageHref(), seed(), seed()));
+      this.#session = resolving(() => new Session(url, scalars, protocols, fatalCodes, pageHref(), randomSeed(), randomSeed()));
     } catch (refusal) {
       throw refusedOption(refusal, given);
     }
@@ -406,7 +74,6 @@ export class Driver {
     this.#urlFunction = typeof url === "function" ? url : null;
     this.#protocols = protocols;
     this.#binaryType = this.#session.binaryType;
-    this.#connectTimeoutMs = this.#session.connectTimeoutMs;
     this.#input((session, time) => session.start(time, isOnline()), true);
   }
 
@@ -417,7 +84,7 @@ export class Driver {
   }
 
   get socket() {
-    return this.#socket;
+    return this.#live.socket;
   }
 
   get binaryType() {
@@ -425,39 +92,23 @@ export class Driver {
   }
 
   set binaryType(value) {
-    if (value !== "blob" && value !== "arraybuffer") {
-      throw new TypeError(`wsguard: binaryType must be "blob" or "arraybuffer"; got ${describe(value)}`);
-    }
-    this.#binaryType = value;
+    this.#binaryType = readBinaryType(value);
     try {
-      if (this.#socket !== null) this.#socket.binaryType = value;
+      if (this.#live.socket !== null) this.#live.socket.binaryType = value;
     } catch {}
   }
 
   /** Queues `data`, or sends it on the open socket; throws, with `error.data`, when refused. */
   send(data) {
-    if (!sendable(data)) {
-      const error = new TypeError(`wsguard: send() takes a string, ArrayBuffer, ArrayBufferView or Blob; got ${describe(data)}`);
-      error.data = data;
-      throw error;
-    }
+    if (!sendable(data)) throw unsendable(data);
     this.session; // throws inside a Session method
     const size = this.#session.readyState === 1 ? 0 : byteSize(data);
-    const id = this.#nextId++;
-    this.#values.set(id, data);
+    const id = this.#values.keep(data);
     try {
       this.#input((session, time) => this.#rust(() => session.send(time, id, size)), true);
     } catch (error) {
-      this.#values.delete(id);
-      // A refusal is an Error carrying the message; only where page code broke the Error
-      // constructors is it the message alone, a string. Both are defined, not assigned: a
-      // DOMException's `message` is a getter, and Firefox's inherits a getter-only `data`.
-      if (typeof error === "string") throw jsSpelling(error);
-      try {
-        Object.defineProperty(error, "message", { value: jsSpelling(error.message), writable: true, configurable: true });
-        Object.defineProperty(error, "data", { value: data });
-      } catch {}
-      throw error;
+      this.#values.take(id);
+      throw sendRefusal(error, data);
     }
   }
 
@@ -488,16 +139,14 @@ export class Driver {
     if (session === null) return;
     this.#session = null;
     this.#freeing = true;
-    this.#urlWait++;
-    this.#urlPending = 0;
     this.#values.clear();
-    const clearTimer = this.#clearTimer;
     const unwatch = this.#unwatch;
-    const probe = this.#probe;
-    this.#clearTimer = this.#unwatch = this.#probe = null;
-    clearTimer?.();
+    const probes = [...this.#probes.values()];
+    this.#unwatch = null;
+    this.#probes.clear();
+    this.#timer.set(-1);
     unwatch?.();
-    probe?.();
+    probes.forEach((abandon) => abandon());
     this.#releaseSocket();
     session.free();
   }
@@ -530,11 +179,8 @@ export class Driver {
       const time = now();
       const session = this.#session;
       if (session === null || this.#freeing) return;
-      const inboundAt = this.#inboundAt;
-      if (typeof inboundAt === "number" && inboundAt > this.#inboundReported) {
-        this.#inboundReported = inboundAt;
-        session.inbound(inboundAt, this.#socketId);
-      }
+      const inboundAt = this.#live.unreported();
+      if (inboundAt >= 0) session.inbound(inboundAt, this.#live.id);
       if (this.#running) this.#dirty = true;
       feed(session, time);
       this.#run(deferred);
@@ -571,20 +217,16 @@ export class Driver {
     for (const [kind, socket, number, text] of actions) {
       if (this.#freeing) break;
       if (kind === OPEN) this.#open(socket);
-      else if (socket !== this.#socketId) {
-        // close() while the attempt's URL function has not answered: there is no socket to
-        // wait for, so the attempt ends at once.
-        if (kind === CLOSE && socket === session.socket) session.closed(now(), socket, number, text, true);
-      } else if (kind === CLOSE) {
+      else if (socket !== this.#live.id) continue; // a socket already let go of, or never made
+      else if (kind === CLOSE) {
         try {
-          this.#socket.close(number, text);
+          this.#live.socket.close(number, text);
         } catch {}
       } else {
         // A queued message (by id), or the heartbeat's text.
-        const data = kind === SEND ? this.#values.get(number) : text;
-        if (kind === SEND) this.#values.delete(number);
+        const data = kind === SEND ? this.#values.take(number) : text;
         try {
-          this.#socket.send(data);
+          this.#live.socket.send(data);
         } catch {
           if (!this.#freeing) this.#session?.sendFailed();
         }
@@ -594,14 +236,13 @@ export class Driver {
   }
 
   /**
-   * Resolves the attempt's URL (calling the URL function, which may return a Promise: it has
-   * `connectTimeoutMs` to answer, see `#timeout`), then connects.
+   * Resolves the attempt's URL (calling the URL function, which may return a Promise: the
+   * session is told that it waits, and says whether its answer is still wanted), then connects.
    */
   #open(socketId) {
     const session = this.#session;
     const urlFunction = this.#urlFunction;
     if (urlFunction === null) return this.#connect(socketId, session.url);
-    const wait = ++this.#urlWait;
     let value;
     let promise = false;
     try {
@@ -611,13 +252,10 @@ export class Driver {
       return this.#failed(socketId, urlFunctionFailed(thrown));
     }
     if (!promise) return this.#resolved(socketId, value);
-    if (!this.#current(session, socketId) || wait !== this.#urlWait) return;
-    let settled = false;
-    const answered = (fulfilled, result) => {
-      if (settled) return;
-      settled = true;
-      if (wait !== this.#urlWait || !this.#current(session, socketId)) return;
-      this.#urlPending = 0;
+    if (!this.#current(session, socketId)) return;
+    session.urlWait(socketId, false);
+    whenSettled(value, (fulfilled, result) => {
+      if (this.#freeing || this.#session !== session || !session.urlWait(socketId, true)) return;
       this.#depth++;
       try {
         if (fulfilled) this.#resolved(socketId, result);
@@ -626,19 +264,7 @@ export class Driver {
       } finally {
         this.#leave();
       }
-    };
-    this.#urlPending = socketId;
-    try {
-      value.then(
-        (result) => answered(true, result),
-        (reason) => answered(false, reason),
-      );
-    } catch (thrown) {
-      if (settled) return;
-      settled = true;
-      this.#urlPending = 0;
-      this.#failed(socketId, urlFunctionFailed(thrown));
-    }
+    });
   }
 
   #resolved(socketId, value) {
@@ -661,53 +287,26 @@ export class Driver {
     if (!this.#current(session, socketId)) return;
     this.#releaseSocket();
     if (!this.#current(session, socketId)) return;
-    // A fresh array for each socket: a replaced WebSocket constructor may keep or change it.
-    const protocols = [];
-    for (let i = 0; i < this.#protocols.length; i++) protocols[i] = this.#protocols[i];
-    let socket;
+    let opened;
     try {
-      socket = protocols.length > 0 ? new WebSocket(url, protocols) : new WebSocket(url);
+      opened = openSocket(url, this.#protocols, this.#binaryType, () => this.#current(session, socketId), {
+        open: () => this.#input((s, time) => s.opened(time, socketId), false),
+        error: () => this.#input((s, time) => s.errored(time, socketId), false),
+        close: (event) => {
+          const [code, reason, wasClean] = closeFields(event);
+          this.#input((s, time) => s.closed(time, socketId, code, reason, wasClean), false);
+        },
+        message: (timeStamp) => {
+          this.#live.inboundAt = timeStamp;
+        },
+      });
     } catch (error) {
       return this.#failed(socketId, error);
     }
-    // A replaced WebSocket constructor may have called back and moved the session on.
-    if (!this.#current(session, socketId)) return closeQuietly(socket);
-    const releases = [];
-    const releaseAll = () => releases.forEach((release) => release());
-    try {
-      try {
-        socket.binaryType = this.#binaryType;
-      } catch {}
-      releases.push(
-        listen(socket, "open", () => this.#input((s, time) => s.opened(time, socketId), false)),
-        listen(socket, "error", () => this.#input((s, time) => s.errored(time, socketId), false)),
-        listen(socket, "close", (event) => {
-          const [code, reason, wasClean] = closeFields(event);
-          this.#input((s, time) => s.closed(time, socketId, code, reason, wasClean), false);
-        }),
-      );
-      releases.push(
-        listen(socket, "message", (event) => {
-          this.#inboundAt = event.timeStamp;
-        }),
-      );
-    } catch (error) {
-      releaseAll();
-      closeQuietly(socket);
-      return this.#failed(socketId, new TypeError(`wsguard: cannot listen to what the WebSocket constructor returned: ${messageOf(error)}`, { cause: error }));
-    }
-    if (!this.#current(session, socketId)) {
-      releaseAll();
-      return closeQuietly(socket);
-    }
-    this.#releaseSocketListeners = releaseAll;
-    this.#socket = socket;
-    this.#socketId = socketId;
-    this.#inboundAt = -1;
-    this.#inboundReported = -1;
-    held.sockets++;
+    if (opened === null) return;
+    this.#live.hold(opened, socketId);
     session.created(socketId);
-    this.#host.socket(socket);
+    this.#host.socket(this.#live.socket);
   }
 
   /** An attempt that failed before a socket existed: logged, and reported with what was thrown. */
@@ -723,23 +322,12 @@ export class Driver {
     const time = now();
     // Page code (a console.warn, a getter) may have moved the client on meanwhile.
     if (!this.#current(session, socketId)) return;
-    const id = this.#nextId++;
-    this.#values.set(id, error);
-    session.failed(time, socketId, id, message, mixedContent);
+    session.failed(time, socketId, this.#values.keep(error), message, mixedContent);
   }
 
   /** Lets go of the live socket: the host first (it detaches its listeners), then ours, then the socket. */
   #releaseSocket() {
-    const socket = this.#socket;
-    if (socket === null) return;
-    const release = this.#releaseSocketListeners;
-    this.#socket = null;
-    this.#socketId = 0;
-    this.#releaseSocketListeners = null;
-    held.sockets--;
-    this.#host.socket(null);
-    release();
-    closeQuietly(socket);
+    this.#live.letGo(() => this.#host.socket(null));
   }
 
   /**
@@ -750,33 +338,12 @@ export class Driver {
   #reconcile() {
     const session = this.#session;
     if (session === null || this.#freeing) return;
-    const direct = this.#socketId !== 0 && session.sendable === this.#socketId ? this.#socket : null;
+    const live = this.#live;
+    const direct = live.id !== 0 && session.sendable === live.id ? live.socket : null;
     this.#host.sendable(direct);
-    if (this.#socketId !== 0 && session.socket !== this.#socketId) this.#releaseSocket();
+    if (live.id !== 0 && session.socket !== live.id) this.#releaseSocket();
     if (this.#freeing) return;
-    if (this.#urlPending !== 0 && session.socket !== this.#urlPending) {
-      this.#urlPending = 0;
-      this.#urlWait++;
-    }
-    const deadline = session.deadline;
-    if (deadline !== this.#deadline) {
-      const clear = this.#clearTimer;
-      this.#clearTimer = null;
-      this.#deadline = -1;
-      clear?.();
-      if (deadline >= 0 && !this.#freeing) {
-        this.#deadline = deadline;
-        const set = timer(deadline - now(), () => {
-          this.#clearTimer = null;
-          this.#deadline = -1;
-          this.#input((s, time) => this.#timeout(s, time), false);
-        });
-        // Without a timer (a broken setTimeout) the next reconcile tries again; one that
-        // already ran (a setTimeout that calls at once) has nothing left to clear.
-        if (set === null) this.#deadline = -1;
-        else if (this.#deadline === deadline) this.#clearTimer = set;
-      }
-    }
+    this.#rearm(session);
     if (this.#freeing) return;
     const closed = session.readyState === 3;
     if (closed && this.#unwatch !== null) {
@@ -784,91 +351,13 @@ export class Driver {
       this.#unwatch = null;
       unwatch();
     } else if (!closed && this.#unwatch === null) {
-      this.#unwatch = this.#watch();
+      this.#unwatch = watchPage((fact) => this.#input((s, time) => s.page(time, fact), false));
     }
   }
 
-  /**
-   * The timer fired. While the attempt still waits for its URL function, the only timer is the
-   * connect timeout: the attempt fails, saying so, and the late answer is ignored.
-   */
-  #timeout(session, time) {
-    const pending = this.#urlPending;
-    if (pending !== 0 && pending === session.socket && time >= session.deadline) {
-      this.#urlPending = 0;
-      this.#urlWait++;
-      const error = new Error(`wsguard: the URL function did not answer within ${this.#connectTimeoutMs} ms (connectTimeoutMs)`);
-      return this.#failed(pending, error);
-    }
-    session.timeout(time);
-  }
-
-  /**
-   * Listens for the network (in a worker also through navigator.connection) and, in a page, for
-   * its lifecycle: visibility, freeze and resume, and back/forward-cache restores.
-   */
-  #watch() {
-    const releases = [];
-    const watch = (target, type, listener) => {
-      try {
-        releases.push(listen(target, type, listener));
-      } catch {}
-    };
-    const online = () => {
-      this.#clearSettle?.();
-      this.#clearSettle = timer(ONLINE_SETTLE_MS, () => {
-        this.#clearSettle = null;
-        this.#input((s, time) => s.network(time, true), false);
-      });
-    };
-    const offline = () => {
-      this.#clearSettle?.();
-      this.#clearSettle = null;
-      this.#input((s, time) => s.network(time, false), false);
-    };
-    watch(globalThis, "online", online);
-    watch(globalThis, "offline", offline);
-    // Chromium fires neither in a worker, but NetworkInformation's `change` reaches it there.
-    if (typeof document !== "object") {
-      try {
-        watch(navigator.connection, "change", () => (isOnline() ? online : offline)());
-      } catch {}
-    } else {
-      // The page's lifecycle: when it stopped running (left for the back/forward cache, was
-      // frozen, or hidden), so that its return is reported with how long it was away. No
-      // `unload` listener: it would keep the page out of the back/forward cache.
-      const stopped = {};
-      const since = (key) => {
-        const at = stopped[key];
-        stopped[key] = undefined;
-        return at === undefined ? 0 : now() - at;
-      };
-      const resumed = (pausedMs, restored) => this.#input((s, time) => s.resumed(time, pausedMs, restored), false);
-      watch(globalThis, "pagehide", () => (stopped.left = now()));
-      watch(globalThis, "pageshow", (event) => {
-        let restored = false;
-        try {
-          restored = event.persisted === true;
-        } catch {}
-        resumed(restored ? since("left") : 0, restored);
-      });
-      watch(document, "freeze", () => (stopped.frozen = now()));
-      watch(document, "resume", () => resumed(since("frozen"), false));
-      watch(document, "visibilitychange", () => {
-        let visible = false;
-        try {
-          visible = document.visibilityState === "visible";
-        } catch {}
-        if (!visible) return void (stopped.hidden = now());
-        const hiddenMs = since("hidden");
-        resumed(hiddenMs < LONG_HIDDEN_MS ? 0 : hiddenMs, false);
-      });
-    }
-    return () => {
-      releases.forEach((release) => release());
-      this.#clearSettle?.();
-      this.#clearSettle = null;
-    };
+  /** Arms the one timer for the session's deadline. */
+  #rearm(session) {
+    this.#timer.set(session.deadline, () => this.#input((s, time) => s.timeout(time), false));
   }
 
   /** Delivers the events from a microtask (events caused by a call on the client). */
@@ -891,10 +380,20 @@ export class Driver {
         const online = isOnline();
         const session = this.#session;
         if (session === null || this.#freeing || !session.event(this.#slot, online)) break;
-        const event = this.#slot.event;
+        let event = this.#slot.event;
         this.#slot.event = null;
-        if (event[0] === "probe") this.#startProbe(event[1], event[2]);
-        else this.#host.event(this.#complete(event));
+        if (event[0] === "probe") this.#startProbe(session, event[1], event[2]);
+        else if (event[0] === "abandon") this.#abandonProbe(event[1]);
+        else {
+          // The URL function did not answer in time: the session's words, as an Error.
+          if (event[0] === "timeout") {
+            const [, message, log] = event;
+            event = ["error", new Error(message)];
+            if (log) warn("wsguard: this attempt could not open a socket:", event[1]);
+          } else this.#values.complete(event);
+          if (event[0] === "diagnosis" && event[2] !== "") warn(event[2]);
+          this.#host.event(event);
+        }
       }
     } finally {
       this.#delivering = false;
@@ -902,96 +401,26 @@ export class Driver {
     }
   }
 
-  /** Replaces the ids in an event by the values they stand for. */
-  #complete(event) {
-    const take = (id) => {
-      const value = this.#values.get(id);
-      this.#values.delete(id);
-      return value;
-    };
-    if (event[0] === "error") event[1] = event[1] === 0 ? undefined : take(event[1]);
-    if (event[0] === "close" && event[4] !== undefined) event[4] = Array.from(event[4], take);
-    if (event[0] === "diagnosis" && event[2] !== "") warn(event[2]);
-    return event;
-  }
-
   /**
-   * The probe the session asked for (see the core's `ProbeRequest`): on the page's own origin
-   * (`sameOrigin`), a plain GET of the socket's own URL with the page's cookies, whose status,
-   * `Server` header and (for an error) the first 512 characters of its body go back to the session; elsewhere, one
-   * `no-cors` request to `https://host:port/` without credentials, cookies, referrer, path or
-   * query, which only resolves or rejects. Whatever fetch does (throws, never answers, calls
-   * back), the diagnosis comes within 3 s.
+   * Runs the probe the session asked for (probe.js), until it answers (the answer goes back to
+   * the session) or the session abandons it; then arms the timer for the probe's deadline.
    */
-  #startProbe(url, sameOrigin) {
-    let controller = null;
-    try {
-      controller = new AbortController();
-    } catch {}
-    const abort = () => {
-      try {
-        controller?.abort();
-      } catch {}
-    };
-    let finished = false;
-    let clearDeadline = null;
-    const finish = (report) => {
-      if (finished) return;
-      finished = true;
-      clearDeadline?.();
-      if (this.#probe === abandon) this.#probe = null;
-      const session = this.#session;
-      if (session === null || this.#freeing) return;
-      this.#depth++;
-      try {
-        report(session);
-        this.#deliver();
-      } finally {
-        this.#leave();
-      }
-    };
-    const settled = (reached, skipped) => finish((session) => session.probed(url, reached, skipped, undefined, "", ""));
-    const abandon = () => {
-      finished = true;
-      clearDeadline?.();
-      abort();
-    };
-    clearDeadline = timer(PROBE_TIMEOUT_MS, () => {
-      abort();
-      settled(false, false);
+  #startProbe(session, url, sameOrigin) {
+    let answered = false;
+    let abandon = null;
+    abandon = startProbe(url, sameOrigin, (reached, skipped, status, server, body) => {
+      answered = true;
+      if (this.#probes.get(url) === abandon) this.#probes.delete(url);
+      this.#input((s) => s.probed(url, reached, skipped, status, server, body), false);
     });
-    this.#probe?.();
-    this.#probe = abandon;
-    const init = sameOrigin
-      ? { cache: "no-store", credentials: "same-origin", redirect: "manual" }
-      : { mode: "no-cors", cache: "no-store", credentials: "omit", referrerPolicy: "no-referrer" };
-    init.signal = controller?.signal;
-    try {
-      Promise.resolve(fetch(url, init))
-        .then(async (response) => {
-          if (!sameOrigin) return settled(true, false);
-          const number = Number(response?.status);
-          const status = number >= 0 && number <= 999 ? number | 0 : 0;
-          const server = String(response?.headers?.get("server") ?? "");
-          // HAProxy names itself only in the text of its error pages.
-          const body = status >= 400 ? await response.text().then((text) => String(text).slice(0, 512), () => "") : "";
-          finish((session) => session.probed(url, true, false, status, server, body));
-        })
-        .catch(() => settled(false, false));
-    } catch {
-      settled(false, true);
-    }
+    if (!answered) this.#probes.set(url, abandon);
+    if (!this.#freeing && this.#session === session) this.#rearm(session);
   }
-}
 
-/** The error for a URL function that threw or whose Promise rejected, with it as `cause`. */
-function urlFunctionFailed(thrown) {
-  return new Error(`wsguard: the URL function failed: ${messageOf(thrown)}`, { cause: thrown });
-}
-
-/** Closes a socket that is still connecting or open; a broken `close` is ignored. */
-function closeQuietly(socket) {
-  try {
-    if (socket.readyState <= 1) socket.close(1000);
-  } catch {}
+  /** Abandons the probe of `url`, as the session asks at its deadline. */
+  #abandonProbe(url) {
+    const abandon = this.#probes.get(url);
+    this.#probes.delete(url);
+    abandon?.();
+  }
 }

@@ -12,7 +12,9 @@
 // - sending: while the client is open (its queue is then empty) send() calls the socket directly.
 import init, { classifyClose as classify, resolveUrl as resolve } from "./wsguard.js";
 import { checkUrl, describe, readClassifyInput, readOptions, readResolveOptions } from "./arguments.js";
-import { diagnosisObject, Driver, held, pageHref, report, resolving, sendable } from "./driver.js";
+import { diagnosisObject, resolving, sendable } from "./boundary.js";
+import { Driver } from "./driver.js";
+import { held, pageHref, report } from "./page.js";
 
 export { init as default };
 export { initSync } from "./wsguard.js";

@@ -56,6 +56,8 @@ start_lab() {
 
 suite version node scripts/check-version.mjs
 suite fmt cargo fmt --all -- --check
+# One job per file: no .rs or .js file in src/, wasm/src/ or pkg-template/ over 450 lines.
+suite lines node scripts/check-lines.mjs
 # The host runs and the first wasm32 run include the optional `serde` derives (and the serde
 # tests, tests/serde.rs); the package's run must not: the npm build never enables the feature.
 suite clippy-host cargo clippy --workspace --all-targets --features wsguard/serde -- -D warnings
@@ -91,6 +93,7 @@ step "summary"
 # The scenario lines the end-to-end suites print (node's reporter prefixes them with "# ").
 grep -hE '^# (diagnosis|observed|leak|hostile-inputs|csp|pack|reentry|engine|engines|engine-version|ssr|react|worker|lifecycle|proxy|proxies|proxy-version|proxy-observed|proxy-idle): |^# soak: (clients|in_flight)' "$logs/e2e.log" 2>/dev/null | sed 's/^# //'
 grep -h '^size: gz_bytes' "$logs/size.log" 2>/dev/null
+grep -h '^lines: ' "$logs/lines.log" 2>/dev/null
 grep -h '^# example: ' "$logs/app.log" 2>/dev/null | sed 's/^# //'
 printf '%s\n' "${summary[@]}"
 if [ ${#failed[@]} -ne 0 ]; then

@@ -152,23 +152,6 @@ fn unsent(events: &[SessionEvent<Msg>]) -> Option<Vec<Msg>> {
         .unwrap_or_else(|| panic!("no close event in {:?}", labels(events)))
 }
 
-/// The last inbound time the session passed on to the machine. The machine takes a repeated
-/// or older report as a no-op, so the session's memory of it shows only in its `Debug` form
-/// (`inbound` is its last field).
-fn reported_inbound(s: &Session<Msg>) -> Option<Millis> {
-    let debug = format!("{s:?}");
-    let (_, tail) = debug.rsplit_once("inbound: ").expect("an inbound field");
-    if tail.starts_with("None") {
-        return None;
-    }
-    let digits = tail
-        .strip_prefix("Some(")
-        .and_then(|rest| rest.split_once(')'))
-        .map(|(n, _)| n)
-        .unwrap_or_else(|| panic!("unexpected inbound field: {tail}"));
-    Some(digits.parse().expect("a number"))
-}
-
 // (1) Event order.
 
 #[test]
@@ -680,7 +663,7 @@ fn warn_is_off_with_log_off() {
 // (8) Lazy inbound reports.
 
 #[test]
-fn inbound_reports_are_deduplicated_and_reset_by_a_new_socket() {
+fn inbound_reports_move_the_heartbeat_and_the_idle_time_and_older_ones_do_not() {
     let options = Options {
         heartbeat: Some(Heartbeat {
             interval_ms: 1_000,
@@ -692,42 +675,32 @@ fn inbound_reports_are_deduplicated_and_reset_by_a_new_socket() {
     };
     let mut s = session(options, false, WS_URL);
     let socket = start_open(&mut s, 0);
-    assert_eq!((s.deadline(), reported_inbound(&s)), (Some(1_000), None));
+    assert_eq!(s.deadline(), Some(1_000));
     s.inbound(600, socket);
-    assert_eq!(
-        (s.deadline(), reported_inbound(&s)),
-        (Some(1_600), Some(600))
-    );
-    s.inbound(400, socket);
-    assert_eq!(reported_inbound(&s), Some(600), "an older time is ignored");
-    s.inbound(600, socket);
-    assert_eq!(reported_inbound(&s), Some(600), "so is the same time");
     assert_eq!(s.deadline(), Some(1_600));
+    s.inbound(400, socket);
+    assert_eq!(s.deadline(), Some(1_600), "an older time is ignored");
+    s.inbound(600, socket);
+    assert_eq!(s.deadline(), Some(1_600), "so is the same time");
     s.inbound(700, socket);
-    assert_eq!(
-        (s.deadline(), reported_inbound(&s)),
-        (Some(1_700), Some(700))
-    );
+    assert_eq!(s.deadline(), Some(1_700));
     s.socket_closed(900, socket, 1006, "", false);
     actions(&mut s);
     let evs = events(&mut s);
-    assert_eq!(diagnosis(&evs).0.idle_for_ms, 200);
+    assert_eq!(
+        diagnosis(&evs).0.idle_for_ms,
+        200,
+        "idle since the last message"
+    );
     let (at, next) = retry(&mut s);
-    assert_eq!(reported_inbound(&s), None, "a new socket starts afresh");
     s.socket_opened(at + 10, next);
     actions(&mut s);
     s.inbound(at + 300, next);
-    assert_eq!(s.deadline(), Some(at + 1_300));
-    assert_eq!(reported_inbound(&s), Some(at + 300));
-}
-
-#[test]
-fn socket_created_for_a_stale_socket_keeps_the_inbound_report() {
-    let mut s = session(Options::default(), false, WS_URL);
-    let socket = start_open(&mut s, 0);
-    s.inbound(100, socket);
-    s.socket_created(SocketId::from_number(socket.number() + 5));
-    assert_eq!(reported_inbound(&s), Some(100));
+    assert_eq!(
+        s.deadline(),
+        Some(at + 1_300),
+        "the new socket's messages count"
+    );
 }
 
 // (9) The direct send path.

@@ -116,16 +116,15 @@ pub struct Session<M> {
     mixed_content: bool,
     /// Why the last attempt failed before a socket existed, if it did.
     open_error: Option<String>,
-    /// The diagnoses waiting for a probe, with the probe's URL, oldest first.
-    probing: Vec<(String, ClosedAttempt)>,
+    /// The diagnoses waiting for a probe, with the probe's URL and deadline (the same for every
+    /// diagnosis waiting for one probe), oldest first: a probe is out while one waits for it.
+    probing: Vec<(String, Millis, ClosedAttempt)>,
     /// The last inbound time reported to the machine.
     inbound: Option<Millis>,
     /// The latest time reported: an earlier one counts as this one.
     clock: Millis,
     /// The page's lifecycle and the pending `online` (`session/page.rs`).
     lifecycle: page::Lifecycle,
-    /// The probes out, by URL, with their deadlines (`session/waits.rs`).
-    probes_out: Vec<(String, Millis)>,
     /// The attempt whose URL function has not answered yet (`session/waits.rs`).
     url_pending: Option<SocketId>,
     /// The last attempt whose socket was created.
@@ -159,7 +158,6 @@ impl<M> Session<M> {
             inbound: None,
             clock: 0,
             lifecycle: page::Lifecycle::default(),
-            probes_out: Vec::new(),
             url_pending: None,
             created: None,
         }

@@ -22,7 +22,7 @@ let lab;
 let browser;
 let closedPort;
 let entry;
-const totals = { cases: 0, clear: 0, traps: 0, failed: [] };
+const totals = { cases: 0, clear: 0, traps: 0 };
 
 before(async () => {
   lab = await startLab();
@@ -154,20 +154,9 @@ const OPTIONS = [
   construct("options: a Symbol in heartbeat", `"/echo"`, `{ heartbeat: { intervalMs: Symbol("s") } }`, "TypeError", /"heartbeat\.intervalMs".*symbol/),
   construct("options: a BigInt for a number", `"/echo"`, "{ minDelayMs: 10n }", "TypeError", /"minDelayMs".*bigint/),
   construct("options: a huge BigInt", `"/echo"`, "{ minDelayMs: 2n ** 80n }", "TypeError", /"minDelayMs"/),
-  {
-    // A Map is an object without own keys: documented as "an object; every key optional". Either
-    // reading its entries or refusing it by name would be fine; ignoring them is what happens.
-    name: "options: a Map is refused by name or taken as an object without keys",
-    run: `async (w, h) => {
-      try {
-        h.track(new w.WsGuard("/echo", new Map([["bogus", 1]])));
-        return "accepted";
-      } catch (error) {
-        return error.name + ": " + error.message;
-      }
-    }`,
-    expect: { check: (v) => v === "accepted" || /^TypeError: .*(Map|bogus)/.test(v) },
-  },
+  // A Map's entries are not properties: taken as an object, its options would be silently lost.
+  construct("options: a Map is refused by name", `"/echo"`, `new Map([["minDelayMs", 5]])`, "TypeError", /options.*a Map/),
+  construct("options: a Set is refused by name", `"/echo"`, `new Set(["minDelayMs"])`, "TypeError", /options.*a Set/),
   constructs("options: null means defaults", `"/echo"`, "null", (url) => url.endsWith("/echo")),
   constructs("options: undefined values mean defaults", `"/echo"`, "{ minDelayMs: undefined, heartbeat: null }", (url) => url.endsWith("/echo")),
   constructs("options: maxRetries Infinity allowed", `"/echo"`, "{ maxRetries: Infinity }", (url) => url.endsWith("/echo")),
@@ -265,9 +254,9 @@ const CLOSE = [
   onGuard("close: a 124-byte UTF-8 reason (62 × é)", `g.close(1000, "é".repeat(62));`, { throws: "SyntaxError", message: /reason.*124 bytes/ }),
   onGuard("close: a number as reason", "g.close(1000, 5);", { throws: "TypeError", message: /close\(\) reason.*number/ }),
   onGuard("close: null as reason", "g.close(1000, null);", { throws: "TypeError", message: /close\(\) reason.*null/ }),
-  onGuard("close: a 123-byte reason is fine", `g.close(1000, "r".repeat(123)); return g.state;`, { check: (s) => s === "closing" || s === "closed" }),
-  onGuard("close: 4999 is fine", `g.close(4999); return g.state;`, { check: (s) => s === "closing" || s === "closed" }),
-  onGuard("close: twice is harmless", `g.close(); g.close(); return g.state;`, { check: (s) => s === "closing" || s === "closed" }),
+  onGuard("close: a 123-byte reason is fine", `g.close(1000, "r".repeat(123)); return g.state;`, { returns: "closing" }),
+  onGuard("close: 4999 is fine", `g.close(4999); return g.state;`, { returns: "closing" }),
+  onGuard("close: twice is harmless", `g.close(); g.close(); return g.state;`, { returns: "closing" }),
   onGuard("close: a bad code leaves the client working", `
     try { g.close(1001); } catch {}
     await h.next(g, "open");
@@ -514,7 +503,12 @@ const FREE_FUNCTIONS = [
   { name: "classifyClose: code a Symbol", run: `async (w) => w.classifyClose({ code: Symbol("s") })`, expect: { throws: "TypeError", message: /classifyClose.*"code"/ } },
   { name: "classifyClose: attempt 1.5", run: `async (w) => w.classifyClose({ attempt: 1.5 })`, expect: { throws: "TypeError", message: /classifyClose.*("attempt"|1\.5)/ } },
   { name: "classifyClose: bad probe", run: `async (w) => w.classifyClose({ probe: "maybe" })`, expect: { throws: "TypeError", message: /classifyClose.*("probe"|maybe)/ } },
-  { name: "classifyClose: null is all defaults", run: `async (w) => w.classifyClose(null).kind`, expect: { check: (kind) => typeof kind === "string" && kind.length > 0 } },
+  {
+    // The defaults: code 1006, never opened, online: a socket that could not connect.
+    name: "classifyClose: null is all defaults",
+    run: `async (w) => { const d = w.classifyClose(null); return [d.kind, d.code, d.wasOpen, d.probe]; }`,
+    expect: { returns: ["unreachable", 1006, false, "skipped"] },
+  },
   { name: "classifyClose: a CloseEvent as it is", run: `async (w) => w.classifyClose(new CloseEvent("close", { code: 1006 })).code`, expect: { returns: 1006 } },
   { name: "classifyClose: a 1 MB reason", run: `async (w) => typeof w.classifyClose({ reason: "r".repeat(1e6), code: 4000 }).summary`, expect: { returns: "string" } },
   { name: "classifyClose: user info and query stripped from url", run: `async (w) => w.classifyClose({ url: "ws://alice:pw@h.test/x?token=s", code: 1006 }).url`, expect: { returns: "ws://h.test/x" } },
@@ -532,30 +526,50 @@ const EVENTS = {
   error: "CLOSED_PORT",
 };
 
+/**
+ * Where a send() from each event's handler goes: on the open socket (the server echoes it), or
+ * into the queue (the client is not open then).
+ */
+const SENT = { open: "echoed", message: "echoed", statechange: "echoed", close: "queued", reconnecting: "queued", diagnosis: "queued", error: "queued" };
+
 function reentrant(event, action) {
   const expectations = {
-    send: (v) => v.fired && v.caught === null && (v.echoed || v.bufferedAmount > 0 || v.wasSent),
+    // The first statechange (to connecting) comes before the socket opens: the message is
+    // queued, then sent on open and echoed.
+    send: (v) =>
+      v.fired && v.caught === null && (SENT[event] === "echoed" ? v.echoed : v.queuedAtSend === v.bytes),
     // No new socket after close() .
     close: (v) => v.fired && v.caught === null && v.state === "closed" && v.sockets === 0,
-    reconnect: (v) => v.fired && v.caught === null && v.state !== "closed" && v.progressed,
+    // Retries wait 5 s here, so within the 400 ms watched only reconnect() starts a new
+    // attempt: one that opens, or for the closed port one that fails again.
+    reconnect: (v) => v.fired && v.caught === null && (event === "error" ? v.closesAfter > 0 : v.opensAfter > 0),
   };
+  const delays = action === "reconnect" ? "minDelayMs: 5000, maxDelayMs: 5000" : "minDelayMs: 50, maxDelayMs: 100";
   return {
     name: `re-entrant: ${action}() from on${event}`,
     args: { event, action, url: EVENTS[event] },
     run: `async (w, h, a) => {
       const url = a.url === "CLOSED_PORT" ? "ws://127.0.0.1:" + a.closedPort + "/" : a.url;
-      const g = h.track(new w.WsGuard(url, { minDelayMs: 50, maxDelayMs: 100, log: false, probe: false }));
-      const seen = { open: 0, reconnecting: 0, echoes: [] };
+      const g = h.track(new w.WsGuard(url, { ${delays}, log: false, probe: false }));
+      const seen = { open: 0, close: 0, echoes: [] };
       g.addEventListener("open", () => { seen.open += 1; if (a.event === "message" && seen.open === 1) g.send("trigger"); });
+      g.addEventListener("close", () => (seen.close += 1));
       g.addEventListener("message", (e) => seen.echoes.push(e.data));
-      g.addEventListener("reconnecting", () => (seen.reconnecting += 1));
       let fired = false;
       let caught = null;
+      let queuedAtSend = -1;
+      let opensAtFire = 0;
+      let closesAtFire = 0;
       g["on" + a.event] = () => {
         if (fired) return;
         fired = true;
+        opensAtFire = seen.open;
+        closesAtFire = seen.close;
         try {
-          if (a.action === "send") g.send("re-" + a.event);
+          if (a.action === "send") {
+            g.send("re-" + a.event);
+            queuedAtSend = g.bufferedAmount;
+          }
           if (a.action === "close") g.close(4000, "from " + a.event);
           if (a.action === "reconnect") g.reconnect();
         } catch (error) {
@@ -563,18 +577,17 @@ function reentrant(event, action) {
         }
       };
       await h.until(() => fired, 5000);
-      const opensAtFire = seen.open;
-      const bufferedAtFire = g.bufferedAmount;
       await h.sleep(400);
       return {
         fired,
         caught,
         state: g.state,
         echoed: seen.echoes.includes("re-" + a.event),
-        bufferedAmount: Math.max(bufferedAtFire, g.bufferedAmount),
-        wasSent: false,
+        queuedAtSend,
+        bytes: ("re-" + a.event).length,
         sockets: w.debugCounts().sockets,
-        progressed: seen.open > opensAtFire || seen.reconnecting > 0 || ["connecting", "reconnecting", "open"].includes(g.state),
+        opensAfter: seen.open - opensAtFire,
+        closesAfter: seen.close - closesAtFire,
       };
     }`,
     expect: { check: expectations[action] },
@@ -596,12 +609,13 @@ const FORMER_BUGS = [
     expect: { throws: "Error", message: /getter boom/ },
   },
   {
-    name: "free() right after new WsGuard() throws an uncaught error later",
+    // The cases below once threw an uncaught error later; any uncaught page error fails a case.
+    name: "free() right after new WsGuard(): no uncaught error later",
     run: `async (w, h) => { const g = new w.WsGuard("/echo"); g.free(); await h.sleep(100); return "ok"; }`,
     expect: { returns: "ok" },
   },
   {
-    name: "close() then free() in the same task throws an uncaught error later",
+    name: "close() then free() in the same task: no uncaught error later",
     run: `async (w, h) => {
       const g = new w.WsGuard("/echo");
       await h.next(g, "open");
@@ -613,7 +627,7 @@ const FORMER_BUGS = [
     expect: { returns: "ok" },
   },
   {
-    name: "send() then free() in the same task throws an uncaught error later",
+    name: "send() then free() in the same task: no uncaught error later",
     run: `async (w, h) => {
       const g = new w.WsGuard("/echo");
       await h.next(g, "open");
@@ -625,7 +639,8 @@ const FORMER_BUGS = [
     expect: { returns: "ok" },
   },
   {
-    name: "WsGuard.prototype.send.call({}) says \"null pointer passed to rust\"",
+    // It once said wasm-bindgen's "null pointer passed to rust".
+    name: "WsGuard.prototype.send.call({}) throws a TypeError naming WsGuard or send()",
     run: `async (w) => w.WsGuard.prototype.send.call({}, "x")`,
     expect: { throws: "TypeError", message: /WsGuard|send\(\)/ },
   },
@@ -649,22 +664,23 @@ const FORMER_BUGS = [
     expect: { returns: [] },
   },
   {
-    name: "a URL function's failure is swallowed: the diagnosis blames the browser",
+    // It once said the browser refused the socket.
+    name: "a URL function's failure: the diagnosis names the URL function and what it threw",
     run: `async (w, h) => {
       const g = h.track(new w.WsGuard(() => { throw new Error("token service down"); }, { minDelayMs: 1000, maxDelayMs: 1000, log: false }));
       const d = (await h.next(g, "diagnosis")).detail;
-      return d.summary + " " + d.advice;
+      return d.summary;
     }`,
-    expect: { check: (text) => /token service down|URL function/.test(text) },
+    expect: { check: (summary) => /URL function failed: token service down/.test(summary) },
   },
   {
-    name: "a URL function returning a number: the diagnosis does not say so",
+    name: "a URL function returning a number: the diagnosis says it must return a string",
     run: `async (w, h) => {
       const g = h.track(new w.WsGuard(() => 42, { minDelayMs: 1000, maxDelayMs: 1000, log: false }));
       const d = (await h.next(g, "diagnosis")).detail;
-      return d.summary + " " + d.advice;
+      return d.summary;
     }`,
-    expect: { check: (text) => /URL function.*(string|number)/.test(text) },
+    expect: { check: (summary) => /URL function must return a string.*got 42 \(a number\)/.test(summary) },
   },
 ];
 
@@ -814,7 +830,6 @@ async function runGroup(cases) {
       totals.traps += traps;
       totals.cases += 1;
       if (verdict.clear) totals.clear += 1;
-      if (!verdict.ok) totals.failed.push(result);
       console.log(`hostile: ${verdict.ok ? "ok  " : "FAIL"} ${kase.name}${verdict.ok ? "" : ` — ${verdict.why}`}`);
     }
   } finally {
@@ -845,10 +860,6 @@ describe("hostile inputs", () => {
     });
   }
 
-  test("summary", () => {
-    console.log(`hostile-inputs: cases=${totals.cases} clear_errors=${totals.clear} traps=${totals.traps}`);
-    assert.ok(totals.cases >= 50, `at least 50 cases (ran ${totals.cases})`);
-    assert.equal(totals.traps, 0, "no WebAssembly trap");
-    assert.deepEqual(totals.failed.map((r) => r.name), []);
-  });
+  // The totals line for the summary of npm test; every case was judged in its group's test.
+  after(() => console.log(`hostile-inputs: cases=${totals.cases} clear_errors=${totals.clear} traps=${totals.traps}`));
 });

@@ -45,7 +45,7 @@ let wss;
 let origin;
 let browser;
 let entry;
-const totals = { touchPoints: 0, cases: 0, traps: 0, stuck: 0, failed: [] };
+const totals = { touchPoints: 0, cases: 0, traps: 0, stuck: 0 };
 
 before(async () => {
   const certs = ensureCerts();
@@ -1007,7 +1007,6 @@ async function runTouchPoint({ page, pageErrors }, name, expectFire) {
     if (stuck) totals.stuck++;
     if (wrong.length) {
       failures.push(`${action}: ${wrong.join("; ")}`);
-      totals.failed.push(`${name} / ${action}`);
     }
     const outer = result.outer?.threw ? `threw "${result.outer.message.slice(0, 50)}"` : "completed";
     const back = result.reentry.map((r) => (r.ok ? "ok" : `threw "${r.message.slice(0, 40)}"`)).join(",") || "-";
@@ -1177,11 +1176,12 @@ describe("page code inside wsguard's calls", () => {
     }
   });
 
-  test("summary", () => {
-    console.log(`reentry: touch_points=${totals.touchPoints} cases=${totals.cases} traps=${totals.traps} stuck=${totals.stuck}`);
-    if (!process.env.WSGUARD_REENTRY_ONLY) assert.ok(totals.touchPoints >= 40, `at least 40 touch points (ran ${totals.touchPoints})`);
-    assert.equal(totals.traps, 0, "no WebAssembly trap");
-    assert.equal(totals.stuck, 0, "no client left unusable");
-    assert.deepEqual(totals.failed, []);
+  // Every case was judged in its touch point's test (a trap or a stuck client fails it); this
+  // checks that the page offered the touch points it should.
+  test("the page offers at least 40 touch points", (t) => {
+    if (process.env.WSGUARD_REENTRY_ONLY) return t.skip("WSGUARD_REENTRY_ONLY runs a subset");
+    assert.ok(totals.touchPoints >= 40, `at least 40 touch points (ran ${totals.touchPoints})`);
   });
+
+  after(() => console.log(`reentry: touch_points=${totals.touchPoints} cases=${totals.cases} traps=${totals.traps} stuck=${totals.stuck}`));
 });

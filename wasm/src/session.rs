@@ -138,17 +138,17 @@ impl Session {
         }
     }
 
-    /// The URL function of attempt `socket_id` returned a Promise that has not settled yet.
-    #[wasm_bindgen(js_name = urlPending)]
-    pub fn url_pending(&mut self, socket_id: f64) {
-        self.logic.url_pending(socket(socket_id));
-    }
-
-    /// The URL function of attempt `socket_id` answered or failed: whether the attempt still
-    /// wants it (`false`: drop the answer).
-    #[wasm_bindgen(js_name = urlSettled)]
-    pub fn url_settled(&mut self, socket_id: f64) -> bool {
-        self.logic.url_settled(socket(socket_id))
+    /// The URL function of attempt `socket_id` returned a Promise that has not settled yet
+    /// (`settled` false), or its Promise settled (`settled`): then whether the attempt still
+    /// wants the answer (`false`: drop it).
+    #[wasm_bindgen(js_name = urlWait)]
+    pub fn url_wait(&mut self, socket_id: f64, settled: bool) -> bool {
+        let socket = socket(socket_id);
+        if settled {
+            return self.logic.url_settled(socket);
+        }
+        self.logic.url_pending(socket);
+        true
     }
 
     /// Starts the first attempt.

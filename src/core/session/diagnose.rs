@@ -3,7 +3,7 @@
 //! the failure streak that decides the console warning.
 
 use super::output::SessionEvent;
-use super::{ClosedAttempt, Pending, Session};
+use super::{ClosedAttempt, Pending, Session, PROBE_TIMEOUT_MS};
 use crate::core::diagnosis::{
     classify, probe_request, same_origin, should_probe, Answer, Facts, Probe, ProbePlan,
 };
@@ -45,7 +45,7 @@ impl<M> Session<M> {
     /// session.probe_finished("https://h/", wsguard::core::diagnosis::Probe::TlsOk);
     /// ```
     pub fn probe_finished(&mut self, url: &str, result: Probe) {
-        if self.probe_back(url) {
+        if self.probe_out(url) {
             self.settle_probe(url, result, None);
         }
     }
@@ -61,7 +61,7 @@ impl<M> Session<M> {
     /// session.probe_answered("https://h/ws", 502, "nginx/1.22.1", "");
     /// ```
     pub fn probe_answered(&mut self, url: &str, status: u16, server: &str, body: &str) {
-        if self.probe_back(url) {
+        if self.probe_out(url) {
             let answer = Answer::read(status, server, body);
             self.settle_probe(url, Probe::Answered, Some(answer));
         }
@@ -74,7 +74,7 @@ impl<M> Session<M> {
         let mut index = 0;
         while index < self.probing.len() {
             if self.probing[index].0 == url {
-                let (_, ended) = self.probing.remove(index);
+                let (_, _, ended) = self.probing.remove(index);
                 self.events
                     .push_back(Pending::Probed(ended, result, answer));
             } else {
@@ -94,14 +94,16 @@ impl<M> Session<M> {
         // A failure while the same probe is still out waits for its answer, so that the
         // streak is diagnosed with one result throughout.
         let waiting = probe_request(&facts)
-            .filter(|request| {
-                self.probing
+            .filter(|_| should_probe(&facts, enabled))
+            .and_then(|request| {
+                let out = self
+                    .probing
                     .iter()
-                    .any(|(probed, _)| *probed == request.url)
-            })
-            .filter(|_| should_probe(&facts, enabled));
-        if let Some(request) = waiting {
-            self.probing.push((request.url, ended));
+                    .find(|(probed, ..)| *probed == request.url);
+                out.map(|(_, deadline, _)| (request.url, *deadline))
+            });
+        if let Some((url, deadline)) = waiting {
+            self.probing.push((url, deadline, ended));
             return None;
         }
         match self.streak.plan_probe(&facts, enabled) {
@@ -110,8 +112,8 @@ impl<M> Session<M> {
                 Some(self.diagnosis_event(&ended, result, answer, online))
             }
             ProbePlan::Run(request) => {
-                self.probe_sent(&request.url);
-                self.probing.push((request.url.clone(), ended));
+                let deadline = self.tick(0).saturating_add(PROBE_TIMEOUT_MS);
+                self.probing.push((request.url.clone(), deadline, ended));
                 Some(SessionEvent::Probe {
                     url: request.url,
                     same_origin: request.same_origin,

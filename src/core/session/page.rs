@@ -80,32 +80,39 @@ impl<M> Session<M> {
         let now = self.tick(now);
         let away = |since: Option<Millis>| since.map_or(0, |at| now.saturating_sub(at));
         let life = &mut self.lifecycle;
-        match fact {
-            PageFact::Online => life.settle_at = Some(now.saturating_add(ONLINE_SETTLE_MS)),
+        // The page runs again: after a pause of how long, and restored from the cache or not.
+        let (paused, restored) = match fact {
+            PageFact::Online => {
+                life.settle_at = Some(now.saturating_add(ONLINE_SETTLE_MS));
+                return;
+            }
             PageFact::Offline => {
                 life.settle_at = None;
-                self.machine.handle_offline(now);
+                return self.machine.handle_offline(now);
             }
             PageFact::Hidden => {
                 life.hidden_since.get_or_insert(now);
+                return;
+            }
+            PageFact::LeftForCache => {
+                life.left_since = Some(now);
+                return;
+            }
+            PageFact::Frozen => {
+                life.frozen_since = Some(now);
+                return;
             }
             PageFact::Visible => {
                 let hidden = away(life.hidden_since.take());
-                let paused = if hidden >= LONG_HIDDEN_MS { hidden } else { 0 };
-                self.machine.handle_resume(now, paused, false);
+                (if hidden >= LONG_HIDDEN_MS { hidden } else { 0 }, false)
             }
-            PageFact::LeftForCache => life.left_since = Some(now),
             PageFact::Shown { restored } => {
                 let left = away(life.left_since.take());
-                let paused = if restored { left } else { 0 };
-                self.machine.handle_resume(now, paused, restored);
+                (if restored { left } else { 0 }, restored)
             }
-            PageFact::Frozen => life.frozen_since = Some(now),
-            PageFact::Resumed => {
-                let frozen = away(life.frozen_since.take());
-                self.machine.handle_resume(now, frozen, false);
-            }
-        }
+            PageFact::Resumed => (away(life.frozen_since.take()), false),
+        };
+        self.machine.handle_resume(now, paused, restored);
     }
 
     /// When a reported `online` counts; none once the client is closed (nothing waits for the

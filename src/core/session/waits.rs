@@ -91,32 +91,24 @@ impl<M> Session<M> {
     /// let deadline = session.deadline();
     /// ```
     pub fn deadline(&self) -> Option<Millis> {
-        let probes = self.probes_out.iter().map(|(_, at)| *at);
-        [self.machine.poll_timeout(), self.settle_deadline()]
-            .into_iter()
-            .flatten()
-            .chain(probes)
-            .min()
+        let mut earliest = self.machine.poll_timeout();
+        let mut consider = |at: Millis| earliest = Some(earliest.map_or(at, |e| e.min(at)));
+        if let Some(at) = self.settle_deadline() {
+            consider(at);
+        }
+        self.probing.iter().for_each(|(_, at, _)| consider(*at));
+        earliest
     }
 
-    /// A probe of `url` goes out now: its deadline is armed.
-    pub(super) fn probe_sent(&mut self, url: &str) {
-        let at = self.tick(0).saturating_add(PROBE_TIMEOUT_MS);
-        self.probes_out.retain(|(out, _)| out != url);
-        self.probes_out.push((url.into(), at));
-    }
-
-    /// Whether a probe of `url` is out; it no longer is.
-    pub(super) fn probe_back(&mut self, url: &str) -> bool {
-        let before = self.probes_out.len();
-        self.probes_out.retain(|(out, _)| out != url);
-        self.probes_out.len() != before
+    /// Whether a probe of `url` is out (a diagnosis waits for it).
+    pub(super) fn probe_out(&self, url: &str) -> bool {
+        self.probing.iter().any(|(probed, ..)| probed == url)
     }
 
     /// Probes past their deadline: abandoned, and taken as not reached.
     fn expire_probes(&mut self, now: Millis) {
-        while let Some(index) = self.probes_out.iter().position(|(_, at)| *at <= now) {
-            let (url, _) = self.probes_out.remove(index);
+        while let Some((url, ..)) = self.probing.iter().find(|(_, at, _)| *at <= now) {
+            let url = url.clone();
             self.settle_probe(&url, Probe::TlsFailed, None);
             self.events.push_back(Pending::AbandonProbe(url));
         }
