@@ -45,8 +45,8 @@ pub mod core;
 // Without `browser`, on wasm32 (the npm package's build), the core still links wasm-bindgen,
 // as it did when the browser module was always built: the generic code both need (growing a
 // `Vec` or a `String`) is then compiled once and shared, not once in each crate (`opt-level =
-// "z"` shares generics between crates). Without it the package's .wasm grows by 517 B (161 B
-// gzip); measured with scripts/build.sh.
+// "z"` shares generics between crates). Without it the package's .wasm grows by about 500 B
+// (160 B gzip); measured with scripts/build.sh (docs/architecture.md has the figures).
 #[cfg(all(target_arch = "wasm32", not(feature = "browser")))]
 extern crate wasm_bindgen as _;
 
