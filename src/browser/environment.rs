@@ -76,7 +76,7 @@ impl Watch {
                     listeners.push(report(&document, "freeze", |_| PageFact::Frozen));
                     listeners.push(report(&document, "resume", |_| PageFact::Resumed));
                     listeners.push(report(&document, "visibilitychange", |event| {
-                        let document = event.target().map_or(JsValue::UNDEFINED, Into::into);
+                        let document = field(event, "target");
                         match field(&document, "visibilityState").as_string().as_deref() {
                             Some("visible") => PageFact::Visible,
                             _ => PageFact::Hidden,
