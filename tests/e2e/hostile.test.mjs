@@ -474,6 +474,47 @@ const URL_FUNCTIONS = [
     }`,
     expect: { returns: [1006, true] },
   },
+  {
+    // The session fails the attempt itself: its error event carries its own words, with the
+    // option named as the package's users write it; a late answer opens no socket.
+    name: "URL function that answers too late: the error names connectTimeoutMs, and the late answer is ignored",
+    run: `async (w, h) => {
+      let answer = null;
+      const g = h.track(new w.WsGuard(() => new Promise((resolve) => (answer = resolve)), { maxRetries: 0, connectTimeoutMs: 200, log: false }));
+      const [error, diagnosis] = await Promise.all([h.next(g, "error", 3000), h.next(g, "diagnosis", 3000)]);
+      answer("/echo");
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      return [error.error?.constructor?.name, error.error?.message, diagnosis.detail.willRetry, g.state, g.url, w.debugCounts().sockets];
+    }`,
+    expect: { returns: ["Error", "wsguard: the URL function did not answer within 200 ms (`connectTimeoutMs`)", false, "closed", "", 0] },
+  },
+];
+
+/** A fetch that never answers, and what it was asked: each call's URL and whether its signal was aborted later. */
+const NEVER_FETCH = `(calls) => (url, init) => {
+  calls.push(() => [String(url), init?.signal?.aborted === true]);
+  return new Promise(() => {});
+}`;
+
+const PROBES = [
+  {
+    // The session's deadline finishes the diagnosis (the probe counts as not reached) and has
+    // the driver abandon the request, whatever fetch does.
+    name: "a probe whose fetch never answers: the diagnosis comes at the probe's deadline, and the request is aborted",
+    run: `async (w, h) => {
+      const calls = [];
+      const fetch = globalThis.fetch;
+      globalThis.fetch = (${NEVER_FETCH})(calls);
+      try {
+        const g = h.track(new w.WsGuard("wss://127.0.0.1:9/", { maxRetries: 0, log: false }));
+        const diagnosis = await h.next(g, "diagnosis", 6000);
+        return [diagnosis.detail.probe, calls.map((call) => call()), w.debugCounts().timers];
+      } finally {
+        globalThis.fetch = fetch;
+      }
+    }`,
+    expect: { returns: ["tls-failed", [["https://127.0.0.1:9/", true]], 0] },
+  },
 ];
 
 const FREE_FUNCTIONS = [
@@ -845,6 +886,7 @@ const GROUPS = {
   close: CLOSE,
   lifecycle: LIFECYCLE,
   "url functions": URL_FUNCTIONS,
+  probes: PROBES,
   "resolveUrl and classifyClose": FREE_FUNCTIONS,
   "re-entrant calls": REENTRANT,
   "former bugs": FORMER_BUGS,

@@ -131,7 +131,7 @@ impl Session {
         Ok(Self { logic })
     }
 
-    /// The page or worker reported `fact` (see [`page_fact`]).
+    /// The page or worker reported `fact` (its number: see `page_fact` below).
     pub fn page(&mut self, now: f64, fact: u32) {
         if let Some(fact) = page_fact(fact) {
             self.logic.page(millis(now), fact);

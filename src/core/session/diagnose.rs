@@ -36,7 +36,7 @@ impl<M> Session<M> {
 
     /// The probe of `url` finished without an HTTP answer the page could read: the diagnoses
     /// that waited for it are queued. An answer after the probe's deadline
-    /// ([`PROBE_TIMEOUT_MS`](super::PROBE_TIMEOUT_MS)), or to no probe, is ignored.
+    /// ([`PROBE_TIMEOUT_MS`]), or to no probe, is ignored.
     ///
     /// ```
     /// # let mut session: wsguard::core::session::Session<u32> =
