@@ -169,7 +169,11 @@ async fn a_probe_that_never_answers_reports_at_its_deadline() {
     // A third of the way to the deadline: the diagnosis still waits, the request is still out.
     sleep(i32::try_from(PROBE_TIMEOUT_MS / 3).unwrap()).await;
     assert!(client.last_diagnosis().is_none(), "{}", log.text());
-    assert!(fetch_calls()[0].ends_with(" signal live"), "{:?}", fetch_calls());
+    assert!(
+        fetch_calls()[0].ends_with(" signal live"),
+        "{:?}",
+        fetch_calls()
+    );
     // At the deadline (the fetch never settles, and ignores the abort): the diagnosis goes on
     // without it, and the request is aborted.
     let diagnosis = diagnosis_of(&client, &log).await;
