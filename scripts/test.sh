@@ -72,8 +72,9 @@ suite host cargo test --workspace --features wsguard/serde
 suite doc env RUSTDOCFLAGS="-D warnings" cargo doc -p wsguard --no-deps --features serde --target wasm32-unknown-unknown
 suite doctests cargo test -p wsguard --doc --target wasm32-unknown-unknown -- src/browser/
 start_lab
-# tests/browser.rs: URL resolution and raw sockets; tests/client.rs: the Rust `Client`.
-suite browser wasm-pack --log-level warn test --headless --chrome --chromedriver "$CHROMEDRIVER" . --test browser --test client
+# tests/browser.rs: URL resolution and raw sockets; tests/client.rs: the Rust `Client`;
+# tests/worker.rs: the Rust `Client` in a dedicated worker.
+suite browser wasm-pack --log-level warn test --headless --chrome --chromedriver "$CHROMEDRIVER" . --test browser --test client --test worker
 suite build bash scripts/build.sh
 # The package's gzip size (what a page fetches for the main entry). Until it meets the 25,600 B
 # target, the ceiling below is the size it has reached: it may only go down.

@@ -1,7 +1,7 @@
 //! Browser tests, run by `wasm-pack test --headless --chrome` in Chromium against the local lab
 //! servers (`tests/servers/lab.mjs`) that `scripts/test.sh` starts; their port arrives at compile
 //! time in `WSGUARD_LAB_WS_PORT`.
-#![cfg(target_arch = "wasm32")]
+#![cfg(all(target_arch = "wasm32", feature = "browser"))]
 
 use js_sys::{Promise, Uint8Array};
 use wasm_bindgen::{prelude::*, JsCast};

@@ -2,7 +2,7 @@
 //! against the local lab servers (`tests/servers/lab.mjs`) that `scripts/test.sh` starts; their
 //! port arrives at compile time in `WSGUARD_LAB_WS_PORT`. Each test waits for what it expects
 //! for at most `WAIT_MS`, then fails with what it saw.
-#![cfg(target_arch = "wasm32")]
+#![cfg(all(target_arch = "wasm32", feature = "browser"))]
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -25,6 +25,12 @@ use wsguard::core::options::{BinaryType, Options};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+#[path = "client/closing.rs"]
+mod closing;
+#[path = "client/hostile.rs"]
+mod hostile;
+#[path = "client/page.rs"]
+mod page;
 #[path = "client/probe.rs"]
 mod probe;
 

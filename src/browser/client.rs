@@ -75,8 +75,12 @@ impl Client {
     /// use wsguard::browser::client::Client;
     /// use wsguard::browser::errors::ClientError;
     /// use wsguard::core::options::Options;
-    /// let result = Client::new("ftp://nope", Options::default());
-    /// assert!(matches!(result, Err(ClientError::Url(_))));
+    /// match Client::new("ftp://nope", Options::default()) {
+    ///     Ok(_client) => {}
+    ///     // Here: not a ws:, wss:, http: or https: URL.
+    ///     Err(ClientError::Url(error)) => web_sys::console::warn_1(&error.message().into()),
+    ///     Err(error) => web_sys::console::warn_1(&error.to_string().into()),
+    /// }
     /// ```
     pub fn new(url: &str, options: Options) -> Result<Self, ClientError> {
         Self::with_source(UrlSource::Fixed(url.into()), options)
@@ -123,7 +127,9 @@ impl Client {
     /// use wsguard::browser::errors::SendFailure;
     /// # let client: wsguard::browser::client::Client = unimplemented!();
     /// client.send(&"hello".into()).unwrap();
-    /// assert!(matches!(client.send(&42.into()), Err(SendFailure::NotSendable)));
+    /// if let Err(SendFailure::NotSendable) = client.send(&42.into()) {
+    ///     // A number is not a string, ArrayBuffer, ArrayBufferView or Blob.
+    /// }
     /// ```
     pub fn send(&self, data: &JsValue) -> Result<(), SendFailure> {
         let payload = Payload::of(data).ok_or(SendFailure::NotSendable)?;
@@ -173,7 +179,10 @@ impl Client {
     /// ```no_run
     /// use wsguard::core::close::CloseError;
     /// # let client: wsguard::browser::client::Client = unimplemented!();
-    /// assert_eq!(client.close(1001, ""), Err(CloseError::InvalidCode(1001)));
+    /// if let Err(CloseError::InvalidCode(code)) = client.close(1001, "") {
+    ///     // 1001 is the browser's own code: a script may not send it.
+    ///     client.close(1000, "done").unwrap();
+    /// }
     /// ```
     pub fn close(&self, code: u16, reason: &str) -> Result<(), CloseError> {
         let mut result = Ok(());
@@ -209,7 +218,7 @@ impl Client {
     ///
     /// ```no_run
     /// # let client: wsguard::browser::client::Client = unimplemented!();
-    /// assert_eq!(client.retries(), 0);
+    /// let retries = client.retries(); // 0 while the first attempt runs
     /// ```
     pub fn retries(&self) -> u32 {
         self.driver.state().session.machine().retries()
@@ -219,7 +228,7 @@ impl Client {
     ///
     /// ```no_run
     /// # let client: wsguard::browser::client::Client = unimplemented!();
-    /// assert!(client.url().starts_with("ws"));
+    /// let url = client.url(); // "wss://api.example/ws"
     /// ```
     pub fn url(&self) -> String {
         self.driver.state().session.url().into()
@@ -252,7 +261,7 @@ impl Client {
     ///
     /// ```no_run
     /// # let client: wsguard::browser::client::Client = unimplemented!();
-    /// assert_eq!(client.queued_bytes(), 0);
+    /// let waiting = client.queued_bytes(); // 0 while open
     /// ```
     pub fn queued_bytes(&self) -> u64 {
         self.driver.state().session.machine().buffered_bytes()
@@ -262,7 +271,7 @@ impl Client {
     ///
     /// ```no_run
     /// # let client: wsguard::browser::client::Client = unimplemented!();
-    /// assert_eq!(client.binary_type().as_str(), "blob");
+    /// let binary_type = client.binary_type(); // `BinaryType::Blob` unless set
     /// ```
     pub fn binary_type(&self) -> BinaryType {
         self.driver.state().binary_type

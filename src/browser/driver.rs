@@ -75,8 +75,8 @@ pub(super) struct DriverState {
     pub(super) binary_type: BinaryType,
     /// A URL function's pending Promise.
     url_wait: Option<Settling>,
-    /// The running probe.
-    probe: Option<probe::Running>,
+    /// The probes running, by URL, until they answer or the session abandons them.
+    probes: Vec<(String, probe::Running)>,
     /// The socket the observer was last told it may send on directly.
     sendable: Option<SocketId>,
 }
@@ -127,7 +127,7 @@ impl Driver {
             timer: None,
             environment: None,
             url_wait: None,
-            probe: None,
+            probes: Vec::new(),
             sendable: None,
         };
         let driver = Rc::new(Self {
@@ -292,7 +292,7 @@ impl Driver {
             state.timer.take(),
             state.environment.take(),
             state.url_wait.take(),
-            state.probe.take(),
+            core::mem::take(&mut state.probes),
         );
         let socket = state.socket.take();
         drop(state);
@@ -306,6 +306,13 @@ impl Driver {
 }
 
 impl DriverState {
+    /// Takes the running probe of `url` out, if there is one (to drop once no borrow is held:
+    /// dropping it aborts its request).
+    pub(super) fn take_probe(&mut self, url: &str) -> Option<probe::Running> {
+        let index = self.probes.iter().position(|(probed, _)| probed == url)?;
+        Some(self.probes.swap_remove(index).1)
+    }
+
     /// The live socket, if it is `socket`.
     fn live(&self, socket: SocketId) -> Option<&LiveSocket> {
         self.socket

@@ -1,61 +1,48 @@
-//! The page's network and visibility: `online`/`offline` on the global object, and
-//! `visibilitychange`/`pageshow` on the document, reported as they happen (the session settles
-//! `online` itself, see [`ONLINE_SETTLE_MS`](crate::core::session::ONLINE_SETTLE_MS)).
+//! The page's facts, reported as they happen, one [`PageFact`] per browser event: the network
+//! (`online`/`offline` on the global object, and in a dedicated worker, where Chromium fires
+//! neither, `navigator.connection`'s `change` read with `navigator.onLine`), and in a page its
+//! lifecycle (`visibilitychange`, `pagehide`/`pageshow` with `persisted`, `freeze`/`resume` on
+//! the document). What they mean (the online settle, how long the page was away, the hidden
+//! threshold) is the session's: see [`Session::page`](crate::core::session::Session::page).
+//!
+//! No `unload` listener: it would keep the page out of the back/forward cache.
 //!
 //! ```no_run
-//! use wsguard::browser::environment::{Change, Watch};
-//! let watch = Watch::new(|change| {
-//!     if change == Change::Online {
+//! use wsguard::browser::environment::Watch;
+//! use wsguard::core::session::PageFact;
+//! let watch = Watch::new(|fact| {
+//!     if fact == PageFact::Online {
 //!         web_sys::console::log_1(&"back online".into());
 //!     }
 //! });
 //! drop(watch); // every listener removed
 //! ```
 
-use alloc::rc::Rc;
-use alloc::vec::Vec;
+use std::rc::Rc;
 
-use wasm_bindgen::JsCast;
-use web_sys::{EventTarget, VisibilityState};
+use js_sys::Reflect;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Event, EventTarget};
 
 use super::guards::Listener;
+use crate::core::session::PageFact;
 
-/// A change the session cares about.
-///
-/// ```no_run
-/// use wsguard::browser::environment::Change;
-/// assert_ne!(Change::Online, Change::Offline);
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Change {
-    /// The `online` event.
-    Online,
-    /// The network went away.
-    Offline,
-    /// The page became visible again, or was restored from the back/forward cache.
-    Visible,
-}
-
-/// `navigator.onLine` of the page or worker (true where the global has no navigator).
+/// `navigator.onLine` of the page or worker (true where the global has no navigator, or page
+/// code made it throw).
 ///
 /// ```no_run
 /// let online = wsguard::browser::environment::is_online();
 /// ```
 pub fn is_online() -> bool {
-    let global = js_sys::global();
-    if let Some(window) = global.dyn_ref::<web_sys::Window>() {
-        return window.navigator().on_line();
-    }
-    global
-        .dyn_ref::<web_sys::WorkerGlobalScope>()
-        .is_none_or(|worker| worker.navigator().on_line())
+    let on_line = navigator().and_then(|navigator| Reflect::get(&navigator, &"onLine".into()).ok());
+    on_line.and_then(|value| value.as_bool()).unwrap_or(true)
 }
 
-/// The listeners for network and visibility changes; dropping it removes them all.
+/// The listeners that report the page's facts; dropping it removes them all.
 ///
 /// ```no_run
 /// use wsguard::browser::environment::Watch;
-/// let _watch = Watch::new(|change| web_sys::console::log_1(&format!("{change:?}").into()));
+/// let _watch = Watch::new(|fact| web_sys::console::log_1(&format!("{fact:?}").into()));
 /// ```
 #[must_use = "the listeners are removed as soon as this guard drops"]
 pub struct Watch {
@@ -63,41 +50,70 @@ pub struct Watch {
 }
 
 impl Watch {
-    /// Starts watching; `on_change` runs for every change.
+    /// Starts listening; `on_fact` runs for every fact, at once.
     ///
     /// ```no_run
     /// let watch = wsguard::browser::environment::Watch::new(|_| {});
     /// ```
-    pub fn new(on_change: impl Fn(Change) + 'static) -> Self {
-        let on_change: Rc<dyn Fn(Change)> = Rc::new(on_change);
+    pub fn new(on_fact: impl Fn(PageFact) + 'static) -> Self {
+        let on_fact: Rc<dyn Fn(PageFact)> = Rc::new(on_fact);
         let global: EventTarget = js_sys::global().unchecked_into();
-        let online = {
-            let on_change = Rc::clone(&on_change);
-            Listener::new(&global, "online", move |_| on_change(Change::Online))
+        let report = |target: &EventTarget, event_type, fact: fn(&Event) -> PageFact| {
+            let on_fact = Rc::clone(&on_fact);
+            Listener::new(target, event_type, move |event| on_fact(fact(&event)))
         };
-        let offline = {
-            let on_change = Rc::clone(&on_change);
-            Listener::new(&global, "offline", move |_| on_change(Change::Offline))
-        };
-        let mut listeners = Vec::with_capacity(4);
-        listeners.push(online);
-        listeners.push(offline);
-        if let Some(window) = global.dyn_ref::<web_sys::Window>() {
-            let shown = Rc::clone(&on_change);
-            listeners.push(Listener::new(window, "pageshow", move |_| {
-                shown(Change::Visible)
-            }));
-            if let Some(document) = window.document() {
-                let watched = document.clone();
-                listeners.push(Listener::new(&document, "visibilitychange", move |_| {
-                    if watched.visibility_state() == VisibilityState::Visible {
-                        on_change(Change::Visible);
-                    }
+        let mut listeners = vec![
+            report(&global, "online", |_| PageFact::Online),
+            report(&global, "offline", |_| PageFact::Offline),
+        ];
+        match global.dyn_ref::<web_sys::Window>() {
+            Some(window) => {
+                listeners.push(report(window, "pagehide", |_| PageFact::LeftForCache));
+                listeners.push(report(window, "pageshow", |event| PageFact::Shown {
+                    restored: field(event, "persisted").as_bool() == Some(true),
                 }));
+                if let Some(document) = window.document() {
+                    listeners.push(report(&document, "freeze", |_| PageFact::Frozen));
+                    listeners.push(report(&document, "resume", |_| PageFact::Resumed));
+                    listeners.push(report(&document, "visibilitychange", |event| {
+                        let document = field(event, "target");
+                        match field(&document, "visibilityState").as_string().as_deref() {
+                            Some("visible") => PageFact::Visible,
+                            _ => PageFact::Hidden,
+                        }
+                    }));
+                }
+            }
+            // A worker: its network change comes through `navigator.connection`, if it has one.
+            None => {
+                let connection = navigator()
+                    .and_then(|navigator| Reflect::get(&navigator, &"connection".into()).ok())
+                    .and_then(|connection| connection.dyn_into::<EventTarget>().ok());
+                if let Some(connection) = connection {
+                    listeners.push(report(&connection, "change", |_| {
+                        if is_online() {
+                            PageFact::Online
+                        } else {
+                            PageFact::Offline
+                        }
+                    }));
+                }
             }
         }
         Self {
             _listeners: listeners,
         }
     }
+}
+
+/// The global object's `navigator`, if it has one that page code did not make throw.
+fn navigator() -> Option<JsValue> {
+    Reflect::get(&js_sys::global(), &"navigator".into())
+        .ok()
+        .filter(|navigator| navigator.is_object())
+}
+
+/// `value[key]`, read without trusting it: undefined where the read throws.
+fn field(value: &JsValue, key: &str) -> JsValue {
+    Reflect::get(value, &key.into()).unwrap_or(JsValue::UNDEFINED)
 }

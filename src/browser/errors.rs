@@ -29,8 +29,9 @@ use crate::core::url::UrlError;
 /// use wsguard::browser::errors::ClientError;
 /// use wsguard::core::options::Options;
 /// let options = Options { factor: 0.5, ..Options::default() };
-/// let error = Client::new("/ws", options).err().unwrap();
-/// assert!(matches!(error, ClientError::Options(_)));
+/// if let Err(ClientError::Options(error)) = Client::new("/ws", options) {
+///     web_sys::console::warn_1(&error.to_string().into()); // `factor` must be at least 1
+/// }
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ClientError {

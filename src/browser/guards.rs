@@ -2,8 +2,11 @@
 //! timer cleared when its guard drops. Nothing here is ever `forget`-ed, and each guard is
 //! counted (see [`tally`](super::tally)) so that leak tests can check that they all go.
 //!
-//! (gloo's `EventListener` and `Timeout` do the same, but they need the standard library,
-//! which would bring Rust's formatting and panic machinery into the `.wasm`.)
+//! A call that page code made throw (a replaced `setTimeout`, `clearTimeout`,
+//! `addEventListener` or `removeEventListener`) is ignored: the timer or listener is then
+//! missing, and no exception unwinds through the driver. That, and their size, is why these are
+//! not gloo's `Timeout` and `EventListener`, which throw instead (docs/architecture.md,
+//! "Decision: gloo").
 //!
 //! ```no_run
 //! use wsguard::browser::guards::Listener;

@@ -6,7 +6,7 @@
 //! let started = wsguard::browser::js::now();
 //! ```
 
-use core::sync::atomic::{AtomicU64, Ordering};
+use std::cell::Cell;
 
 use js_sys::Function;
 use wasm_bindgen::prelude::*;
@@ -47,27 +47,30 @@ pub fn warn(message: &JsValue, detail: Option<&JsValue>) {
     };
 }
 
-/// The current time for the core, in whole milliseconds: `performance.now()` as it answers,
-/// or its last good answer where page code broke it (the core takes a time earlier than one
-/// it saw as that one).
-///
-/// ```no_run
-/// let a = wsguard::browser::js::now();
-/// let b = wsguard::browser::js::now();
-/// assert!(b >= a);
-/// ```
-pub fn now() -> Millis {
-    match performance_now() {
-        Ok(time) if time.is_finite() => {
-            LAST_GOOD_NOW.store(time.to_bits(), Ordering::Relaxed);
-            time as Millis
-        }
-        _ => f64::from_bits(LAST_GOOD_NOW.load(Ordering::Relaxed)) as Millis,
-    }
+thread_local! {
+    /// The last time `performance.now()` gave that could be used.
+    static LAST_GOOD: Cell<f64> = const { Cell::new(0.0) };
 }
 
-/// The last good answer of `performance.now()`, as the bits of an `f64`.
-static LAST_GOOD_NOW: AtomicU64 = AtomicU64::new(0);
+/// The current time for the core, in whole milliseconds: `performance.now()`, or the last
+/// good time it gave where page code broke it (it throws, or answers something that is not a
+/// time, or a time before the last one): never an epoch jump to `Date.now()`.
+///
+/// ```no_run
+/// let started = wsguard::browser::js::now();
+/// let later = wsguard::browser::js::now(); // never before `started`
+/// ```
+pub fn now() -> Millis {
+    LAST_GOOD.with(|last| {
+        let good = performance_now()
+            .ok()
+            .filter(|time| time.is_finite() && *time >= last.get() && *time < 9e15);
+        if let Some(time) = good {
+            last.set(time);
+        }
+        last.get() as Millis
+    })
+}
 
 /// A seed for a random source, from two calls of `Math.random`.
 ///
@@ -84,7 +87,7 @@ pub fn random_seed() -> u64 {
 ///
 /// ```no_run
 /// let thrown = js_sys::Error::new("boom");
-/// assert_eq!(wsguard::browser::js::message_of(&thrown.into()), "boom");
+/// let message = wsguard::browser::js::message_of(&thrown.into()); // "boom"
 /// ```
 pub fn message_of(thrown: &JsValue) -> alloc::string::String {
     match thrown.dyn_ref::<js_sys::Error>() {
@@ -106,7 +109,11 @@ extern "C" {
 /// ```no_run
 /// use wsguard::browser::js::Settling;
 /// let promise = js_sys::Promise::resolve(&wasm_bindgen::JsValue::from(1));
-/// let waiting = Settling::new(&promise, |fulfilled, value| assert!(fulfilled));
+/// let waiting = Settling::new(&promise, |fulfilled, value| {
+///     if fulfilled {
+///         web_sys::console::log_1(&value);
+///     }
+/// });
 /// ```
 pub struct Settling {
     cancel: Option<Function>,

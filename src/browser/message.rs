@@ -78,7 +78,9 @@ impl Message {
     ///
     /// ```no_run
     /// # let message: wsguard::browser::message::Message = unimplemented!();
-    /// assert_eq!(message.is_binary(), message.text().is_none());
+    /// if message.is_binary() {
+    ///     let bytes = message.bytes(); // `None` for a `Blob`: read it with `data()`
+    /// }
     /// ```
     pub fn is_binary(&self) -> bool {
         !self.0.data().is_string()
@@ -89,7 +91,6 @@ impl Message {
     /// ```no_run
     /// # let message: wsguard::browser::message::Message = unimplemented!();
     /// let value = message.data(); // hand it to JavaScript as it is
-    /// assert_eq!(value.is_string(), !message.is_binary());
     /// ```
     pub fn data(&self) -> JsValue {
         self.0.data()

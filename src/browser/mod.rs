@@ -1,11 +1,13 @@
-//! The browser driver (`wasm32` only): runs the [`core`](crate::core) with `web_sys`.
+//! The browser driver (`wasm32` only, with the default `browser` feature, built with the
+//! standard library): runs the [`core`](crate::core) with `web_sys`. It decides nothing: it
+//! reports facts with their times and carries out what the session asks.
 //!
 //! [`client::Client`] is the reconnecting WebSocket; [`events`], [`message`] and
 //! [`errors`] are what it reports and how it fails, [`subscription`] the RAII handle of each
 //! callback. `driver` is its loop, a thin driver over the sans-IO
 //! [`Session`](crate::core::session::Session), and `hub` the subscriptions it delivers to;
 //! the other modules are its parts: the socket and its listeners, the RAII guards for
-//! listeners and timers, the page's network and visibility, the probe after a failed
+//! listeners and timers, the page's facts (network and lifecycle), the probe after a failed
 //! handshake, payload sizes, URL resolution on the page, the few global JavaScript functions
 //! it calls, and live counts for leak tests.
 //!

@@ -4,8 +4,9 @@
 //! ```no_run
 //! use wsguard::browser::payload::Payload;
 //! let data = wasm_bindgen::JsValue::from_str("héllo");
-//! let payload = Payload::of(&data).unwrap();
-//! assert_eq!(payload.byte_size(&data), 6);
+//! if let Some(payload) = Payload::of(&data) {
+//!     let bytes = payload.byte_size(&data); // 6: "é" takes two bytes in UTF-8
+//! }
 //! ```
 
 use js_sys::{ArrayBuffer, Uint8Array};
@@ -41,7 +42,7 @@ extern "C" {
 ///
 /// ```no_run
 /// use wsguard::browser::payload::Payload;
-/// assert_eq!(Payload::of(&42.into()), None);
+/// let kind = Payload::of(&42.into()); // `None`: a WebSocket cannot send a number
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Payload {
@@ -58,7 +59,7 @@ impl Payload {
     ///
     /// ```no_run
     /// use wsguard::browser::payload::Payload;
-    /// assert_eq!(Payload::of(&"hi".into()), Some(Payload::Text));
+    /// let kind = Payload::of(&"hi".into()); // `Some(Payload::Text)`
     /// ```
     pub fn of(data: &JsValue) -> Option<Self> {
         if data.is_string() {
@@ -77,7 +78,7 @@ impl Payload {
     /// ```no_run
     /// use wsguard::browser::payload::Payload;
     /// let data = js_sys::ArrayBuffer::new(16).into();
-    /// assert_eq!(Payload::Bytes.byte_size(&data), 16);
+    /// let bytes = Payload::Bytes.byte_size(&data); // 16
     /// ```
     pub fn byte_size(self, data: &JsValue) -> u64 {
         let size = match self {

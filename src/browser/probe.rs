@@ -16,8 +16,11 @@
 //!
 //! ```no_run
 //! use wsguard::browser::probe::{Outcome, Running};
+//! // A `no-cors` probe: its outcome is always `Outcome::Finished` (no answer to read).
 //! let running = Running::start("https://api.example/", false, |outcome| {
-//!     assert!(matches!(outcome, Outcome::Finished(_)));
+//!     if let Outcome::Finished(probe) = outcome {
+//!         web_sys::console::log_1(&probe.as_str().into());
+//!     }
 //! });
 //! drop(running); // gives up: the request is aborted and the callback never runs
 //! ```
@@ -63,8 +66,10 @@ extern "C" {
 /// ```no_run
 /// use wsguard::browser::probe::Outcome;
 /// use wsguard::core::diagnosis::Probe;
+/// // nginx's answer when the socket's backend is down:
 /// let gateway = Outcome::Answered { status: 502, server: "nginx/1.22.1".into(), body: String::new() };
-/// assert_ne!(gateway, Outcome::Finished(Probe::TlsFailed));
+/// // A `no-cors` request to `https://host:port/` that rejected:
+/// let no_tls = Outcome::Finished(Probe::TlsFailed);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {

@@ -64,7 +64,9 @@ extern "C" {
 /// ```no_run
 /// use wsguard::browser::socket::SocketEvent;
 /// let event = SocketEvent::Close { code: 1006, reason: String::new(), was_clean: false };
-/// assert!(matches!(event, SocketEvent::Close { code: 1006, .. }));
+/// if let SocketEvent::Close { code, .. } = event {
+///     web_sys::console::log_1(&code.into());
+/// }
 /// ```
 #[derive(Debug)]
 pub enum SocketEvent {
@@ -109,8 +111,8 @@ impl LiveSocket {
     /// use std::rc::Rc;
     /// use wsguard::browser::socket::LiveSocket;
     /// use wsguard::core::options::BinaryType;
+    /// // An `Err` with the constructor's `SyntaxError`: not a WebSocket URL.
     /// let result = LiveSocket::open("ftp://nope", &[], BinaryType::Blob, Rc::new(|_| {}));
-    /// assert!(result.is_err());
     /// ```
     pub fn open(
         url: &str,

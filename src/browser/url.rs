@@ -90,7 +90,7 @@ pub fn page_href() -> Option<String> {
 /// ```no_run
 /// use wsguard::core::url::Insecure;
 /// let url = wsguard::resolve_url("https://api.example/ws", Insecure::Upgrade).unwrap();
-/// assert_eq!(url, "wss://api.example/ws");
+/// // url == "wss://api.example/ws"
 /// ```
 pub fn resolve_url(input: &str, insecure: Insecure) -> Result<String, UrlError> {
     resolve_on_page(input, insecure, true).map(|resolved| resolved.url)
@@ -116,24 +116,20 @@ pub fn resolve_on_page(input: &str, insecure: Insecure, log: bool) -> Result<Res
     Ok(resolved)
 }
 
-/// The `ws://` URLs already warned about on this page (the module is single-threaded).
-struct Warned(RefCell<UpgradeWarnings>);
-
-// SAFETY: the WebAssembly build runs on one thread (no `atomics` target feature); nothing
-// else can reach this value.
-#[cfg(not(target_feature = "atomics"))]
-unsafe impl Sync for Warned {}
-
-static WARNED: Warned = Warned(RefCell::new(UpgradeWarnings::new()));
+thread_local! {
+    /// The `ws://` URLs already warned about on this page.
+    static WARNED: RefCell<UpgradeWarnings> = const { RefCell::new(UpgradeWarnings::new()) };
+}
 
 /// Writes the core's upgrade warning for `resolved`, if it has one, once the memory of warned
 /// URLs is no longer borrowed: `console.warn` is page code, which may resolve a URL again.
 fn warn_upgrade_once(resolved: &Resolved) {
-    let text = WARNED
-        .0
-        .try_borrow_mut()
-        .ok()
-        .and_then(|mut warned| warned.first(resolved));
+    let text = WARNED.with(|warned| {
+        warned
+            .try_borrow_mut()
+            .ok()
+            .and_then(|mut warned| warned.first(resolved))
+    });
     if let Some(text) = text {
         super::js::warn(&text.into(), None);
     }

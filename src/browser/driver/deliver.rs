@@ -48,8 +48,8 @@ impl Driver {
                     self.rearm_timer();
                     continue;
                 }
-                Some(SessionEvent::AbandonProbe { .. }) => {
-                    let abandoned = self.state.borrow_mut().probe.take();
+                Some(SessionEvent::AbandonProbe { url }) => {
+                    let abandoned = self.state.borrow_mut().take_probe(&url);
                     drop(abandoned);
                     continue;
                 }
@@ -99,8 +99,7 @@ impl Driver {
 
     /// Runs the probe the session asked for (of the socket's own URL when `same_origin`, else
     /// of its HTTPS origin); its outcome goes back to the session, and the diagnosis that
-    /// waited for it is delivered. A new probe abandons the one still running, as in
-    /// `driver.js`.
+    /// waited for it is delivered. It runs until it answers or the session abandons it.
     fn start_probe(self: &Rc<Self>, url: String, same_origin: bool) {
         let weak = Rc::downgrade(self);
         let probed = url.clone();
@@ -116,12 +115,18 @@ impl Driver {
                         body,
                     } => state.session.probe_answered(&url, status, &server, &body),
                 }
-                state.probe.take()
+                state.take_probe(&url)
             };
             drop(finished);
+            driver.rearm_timer();
             driver.deliver();
         });
-        let previous = self.state.borrow_mut().probe.replace(running);
+        let previous = {
+            let mut state = self.state.borrow_mut();
+            let previous = state.take_probe(&probed);
+            state.probes.push((probed, running));
+            previous
+        };
         drop(previous);
     }
 }

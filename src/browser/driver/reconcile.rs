@@ -4,11 +4,10 @@
 use alloc::rc::Rc;
 
 use super::{Dispatch, Driver};
-use crate::browser::environment::{Change, Watch};
+use crate::browser::environment::Watch;
 use crate::browser::guards::Timer;
 use crate::browser::js;
 use crate::core::machine::State;
-use crate::core::session::PageFact;
 
 impl Driver {
     /// Brings the browser side in line with the session: the socket `send` may use directly, a
@@ -96,15 +95,12 @@ impl Driver {
         }
     }
 
+    /// Listens for the page's facts, each reported to the session at once.
     fn watch_environment(self: &Rc<Self>) -> Watch {
         let weak = Rc::downgrade(self);
-        Watch::new(move |change| {
+        Watch::new(move |fact| {
             if let Some(driver) = weak.upgrade() {
-                driver.input(Dispatch::Now, |s, now| match change {
-                    Change::Online => s.page(now, PageFact::Online),
-                    Change::Offline => s.page(now, PageFact::Offline),
-                    Change::Visible => s.page(now, PageFact::Visible),
-                });
+                driver.input(Dispatch::Now, |s, now| s.page(now, fact));
             }
         })
     }
