@@ -12,9 +12,10 @@
 //   GET /pkg/*             the built npm package (pkg/)
 //   GET /harness/*         the built harness (tests/parity/harness/pkg/)
 //   GET /parity/*          tests/parity/page/ (the adapters, the worker script)
-// Control:
-//   GET /control/received?client=ID   JSON array of the text messages /seq received from ID
-//   POST /control/down?ms=N           cuts every open socket (no close frame), refuses upgrades with 503 for N ms
+// Control, from the test (node): `server.received(client)`, the text messages /seq received from
+// that client; `server.down(client, ms)`, which cuts that client's open sockets (no close frame)
+// and refuses its upgrades with 503 for ms. A client is the `client` query parameter of any
+// endpoint, so that scenarios running side by side never touch each other's sockets.
 // WebSocket endpoints (the same on ws:// and wss://):
 //   /echo                  echoes text as text and binary as binary
 //   /seq?client=ID         records each text message of ID, and echoes it
@@ -76,7 +77,8 @@ function serveDir(prefix, pathname, res) {
 /** Starts the handler on an HTTP and an HTTPS port; `stop()` closes everything. */
 export async function startParityServer() {
   const received = new Map();
-  let downUntil = 0;
+  const downUntil = new Map(); // client -> time
+  const sockets = new Map(); // client -> Set of ws
   const hanging = new Set();
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
 
@@ -91,13 +93,6 @@ export async function startParityServer() {
       servePackage(url.pathname, res);
     } else if (prefix) {
       serveDir(prefix, url.pathname, res);
-    } else if (url.pathname === "/control/received") {
-      res.writeHead(200, { "content-type": "application/json", "access-control-allow-origin": "*" });
-      res.end(JSON.stringify(received.get(url.searchParams.get("client")) ?? []));
-    } else if (url.pathname === "/control/down" && req.method === "POST") {
-      downUntil = Date.now() + Number(url.searchParams.get("ms") ?? 0);
-      for (const socket of wss.clients) socket.terminate();
-      res.writeHead(204, { "access-control-allow-origin": "*" }).end();
     } else {
       res.writeHead(404, { "content-type": "text/plain" }).end("not found\n");
     }
@@ -112,8 +107,14 @@ export async function startParityServer() {
       socket.once("close", () => hanging.delete(socket));
       return;
     }
-    if (Date.now() < downUntil) return socket.end("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n");
-    wss.handleUpgrade(req, socket, head, (ws) => route(ws, url, socket));
+    const client = url.searchParams.get("client") ?? "";
+    if (Date.now() < (downUntil.get(client) ?? 0)) return socket.end("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n");
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      if (!sockets.has(client)) sockets.set(client, new Set());
+      sockets.get(client).add(ws);
+      ws.once("close", () => sockets.get(client).delete(ws));
+      route(ws, url, socket);
+    });
   };
 
   function route(ws, url, socket) {
@@ -154,9 +155,9 @@ export async function startParityServer() {
     http: { port: httpPort, origin: `http://127.0.0.1:${httpPort}` },
     https: { port: httpsPort, origin: `https://127.0.0.1:${httpsPort}` },
     received: (client) => received.get(client) ?? [],
-    down: (ms) => {
-      downUntil = Date.now() + ms;
-      for (const socket of wss.clients) socket.terminate();
+    down: (client, ms) => {
+      downUntil.set(client, Date.now() + ms);
+      for (const ws of sockets.get(client) ?? []) ws.terminate();
     },
     stop: async () => {
       for (const socket of wss.clients) socket.terminate();

@@ -20,6 +20,8 @@ import initHarness, { RustGuard } from "/harness/wsguard_parity_harness.js";
 await initHarness({ module_or_path: new URL("/harness/wsguard_parity_harness_bg.wasm", import.meta.url) });
 
 export const SIDES = ["js", "rust"];
+/** The page's clock as it was at load: a scenario may break `performance.now` later. */
+export const now = performance.now.bind(performance);
 const EVENT_TYPES = ["open", "message", "close", "error", "statechange", "reconnecting", "diagnosis"];
 
 /** Message data as plain data: a string stays, binary becomes `{ bytes: [...] }`. */
@@ -60,7 +62,7 @@ class Recorder {
 
   /** Records an event (detail already plain), then runs the listeners and waiters. */
   deliver(type, detail, raw) {
-    const record = { type, at: performance.now(), ...detail };
+    const record = { type, at: now(), ...detail };
     this.events.push(record);
     if (type === "message") {
       // Binary data arrives as a Blob or ArrayBuffer: recorded once read.
@@ -76,7 +78,7 @@ class Recorder {
         try {
           fn(record, raw);
         } catch (error) {
-          this.events.push({ type: "listener-threw", at: performance.now(), error: thrown(error) });
+          this.events.push({ type: "listener-threw", at: now(), error: thrown(error) });
         }
       }
     }
