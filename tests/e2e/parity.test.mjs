@@ -73,6 +73,7 @@ const TYPED = {
   closeCode: { js: ["InvalidAccessError"], rust: ["CloseError::InvalidCode"] },
   queueFull: { js: ["RangeError"], rust: ["SendFailure::Refused"] },
   sendAfterClose: { js: ["InvalidStateError"], rust: ["SendFailure::Refused"] },
+  bufferingOff: { js: ["InvalidStateError"], rust: ["SendFailure::Refused"] },
   notSendable: { js: ["TypeError"], rust: ["SendFailure::NotSendable"] },
 };
 
@@ -354,6 +355,24 @@ const SCENARIOS = [
     },
   },
   {
+    name: "url-function-bad-url",
+    async run(s) {
+      const r = await s.ev(async ({ side }) => {
+        let calls = 0;
+        const c = parity.create(side, () => (++calls === 1 ? "ftp://127.0.0.1/x" : "/echo"), { minDelayMs: 50, maxDelayMs: 50, log: false });
+        const error = await c.until("error");
+        const diagnosis = await c.until("diagnosis");
+        await c.until("open");
+        c.close();
+        return { error, diagnosis, url: c.url };
+      });
+      assert.match(r.error.error?.message ?? "", /"ftp:"/, "the error event says why the URL was refused");
+      assert.match(r.diagnosis.summary, /"ftp:"/, "the diagnosis quotes it");
+      assert.equal(r.diagnosis.willRetry, true);
+      assert.equal(r.url, `ws://127.0.0.1:${server.http.port}/echo`);
+    },
+  },
+  {
     name: "url-function-never-answers",
     async run(s) {
       const r = await s.ev(async ({ side }) => {
@@ -517,6 +536,7 @@ const SCENARIOS = [
         await c.until("open");
       });
       const persisted = await awayAndBack(s.page);
+      assert.equal(persisted, true, "restored from the back/forward cache");
       const r = await s.ev(async () => {
         const shownAt = events.findLast((e) => e.type === "pageshow").at;
         await c.until("open", (e) => e.at > shownAt, 5000);
@@ -524,7 +544,6 @@ const SCENARIOS = [
         const after = c.events.filter((e) => e.at >= shownAt);
         return { after, state: c.state };
       });
-      assert.equal(persisted, true, "restored from the back/forward cache");
       const diagnoses = types(r.after, "diagnosis");
       assert.deepEqual(diagnoses.map((d) => [d.kind, d.code]), [["suspended", 4903]], "one diagnosis, suspended, 4903");
       assert.deepEqual(types(r.after, "reconnecting").map((e) => e.delayMs), [0], "retried without a delay");
@@ -730,6 +749,41 @@ const SCENARIOS = [
       assert.equal(r.refused.data, "c", "the refused message comes back");
       assert.equal(r.queued, 2);
       assert.deepEqual(r.unsent, ["a", "b"], "the final close hands back what was queued");
+    },
+  },
+  {
+    name: "send-refused-queue-bytes",
+    async run(s) {
+      const r = await s.ev(async ({ side, url }) => {
+        const c = parity.create(side, url, { maxBufferedBytes: 4, minDelayMs: 60_000, maxDelayMs: 60_000, log: false });
+        await c.until("reconnecting");
+        const accepted = parity.attempt(() => c.send("abc"));
+        const refused = parity.attempt(() => c.send("de"));
+        const queued = c.queuedBytes;
+        c.close();
+        return { accepted, refused, queued };
+      }, { url: `ws://127.0.0.1:${closedPort}/` });
+      assert.equal(r.accepted, null);
+      assertRefused(s.side, r.refused, "queueFull", optionIn(s.side, "maxBufferedBytes"));
+      assert.equal(r.refused.data, "de");
+      assert.equal(r.queued, 3);
+    },
+  },
+  {
+    name: "send-refused-buffering-off",
+    async run(s) {
+      const r = await s.ev(async ({ side }) => {
+        const c = parity.create(side, "/echo", { maxBufferedMessages: 0 });
+        const refused = parity.attempt(() => c.send("too early"));
+        await c.until("open");
+        const accepted = parity.attempt(() => c.send("open now"));
+        const message = await c.until("message");
+        c.close();
+        return { refused, accepted, data: message.data };
+      });
+      assertRefused(s.side, r.refused, "bufferingOff", /buffering is off/);
+      assert.equal(r.accepted, null);
+      assert.equal(r.data, "open now");
     },
   },
   {
