@@ -40,7 +40,12 @@ impl RustGuard {
         let source = match (url.as_string(), url.dyn_into::<Function>()) {
             (Some(text), _) => UrlSource::Fixed(text),
             (None, Ok(function)) => UrlSource::Function(function),
-            (None, Err(_)) => return Err(named_error("harness", "the URL must be a string or a function")),
+            (None, Err(_)) => {
+                return Err(named_error(
+                    "harness",
+                    "the URL must be a string or a function",
+                ))
+            }
         };
         let client = Client::with_source(source, options).map_err(|error| {
             let name = match error {
@@ -171,9 +176,12 @@ fn describe(event: &ClientEvent) -> (&'static str, JsValue) {
 }
 
 fn close_value(report: &CloseReport) -> JsValue {
-    let unsent = report.unsent.as_ref().map_or(JsValue::UNDEFINED, |messages| {
-        messages.iter().collect::<Array>().into()
-    });
+    let unsent = report
+        .unsent
+        .as_ref()
+        .map_or(JsValue::UNDEFINED, |messages| {
+            messages.iter().collect::<Array>().into()
+        });
     record(&[
         ("code", report.code.into()),
         ("reason", report.reason.as_str().into()),
