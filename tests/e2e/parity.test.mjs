@@ -162,9 +162,13 @@ const SCENARIOS = [
         const blob = (await c.next("message")).data;
         c.send(new DataView(new Uint8Array([9, 8]).buffer));
         const view = (await c.next("message")).data;
+        c.binaryType = "blob";
+        c.send(new Uint8Array([5]));
+        const asBlob = (await c.next("message")).data;
         c.close();
-        return { bytes, blob, view };
+        return { bytes, blob, view, asBlob };
       });
+      assert.deepEqual(r.asBlob, { blob: [5] }, "binaryType set to blob on the live socket");
       assert.deepEqual(r.bytes, { bytes: [1, 2, 255] });
       assert.deepEqual(r.blob, { bytes: [7, 0, 7] });
       assert.deepEqual(r.view, { bytes: [9, 8] });
@@ -440,10 +444,12 @@ const SCENARIOS = [
         const c = parity.create(side, url, { maxRetries: 2, minDelayMs: 10, maxDelayMs: 10, log: false });
         await c.until("diagnosis", (d) => !d.willRetry, 8000);
         await parity.sleep(200);
-        return { diagnoses: c.events.filter((e) => e.type === "diagnosis"), attempts: c.events.filter((e) => e.type === "reconnecting").map((e) => e.attempt), state: c.state };
+        return { diagnoses: c.events.filter((e) => e.type === "diagnosis"), last: c.lastDiagnosis, attempts: c.events.filter((e) => e.type === "reconnecting").map((e) => e.attempt), state: c.state };
       }, { url: `ws://127.0.0.1:${closedPort}/` });
       assert.deepEqual(r.diagnoses.map((d) => [d.attempt, d.willRetry]), [[0, true], [1, true], [2, false]]);
       assert.deepEqual(r.attempts, [1, 2]);
+      const { type, at, ...lastEvent } = r.diagnoses.at(-1);
+      assert.deepEqual(r.last, lastEvent, "lastDiagnosis is the last diagnosis event's detail");
       assert.equal(r.state, "closed");
     },
   },

@@ -5,6 +5,7 @@
 //   const client = parity.create("js" | "rust", url, options);
 //   client.send(data); client.close(code, reason); client.reconnect();
 //   client.state; client.url; client.queuedBytes; client.lastDiagnosis; client.binaryType = "arraybuffer";
+//   client.free()            js only: a Rust Client is dropped, never used after
 //   client.events            every event as plain data: { type, at, ...detail }
 //   client.on(type, fn)      a listener called synchronously as the event is dispatched
 //   await client.next(type, accept?, ms?)   the next such event from now on
@@ -19,7 +20,6 @@ import initHarness, { RustGuard } from "/harness/wsguard_parity_harness.js";
 
 await initHarness({ module_or_path: new URL("/harness/wsguard_parity_harness_bg.wasm", import.meta.url) });
 
-export const SIDES = ["js", "rust"];
 /** The page's clock as it was at load: a scenario may break `performance.now` later. */
 export const now = performance.now.bind(performance);
 const EVENT_TYPES = ["open", "message", "close", "error", "statechange", "reconnecting", "diagnosis"];
@@ -53,7 +53,6 @@ class Recorder {
     this.events = [];
     this.listeners = [];
     this.waiters = [];
-    this.pending = 0;
   }
 
   on(type, fn) {
@@ -66,10 +65,8 @@ class Recorder {
     this.events.push(record);
     if (type === "message") {
       // Binary data arrives as a Blob or ArrayBuffer: recorded once read.
-      this.pending++;
       plainData(raw).then((data) => {
         record.data = data;
-        this.pending--;
         this.wake(record);
       });
     }
@@ -177,7 +174,6 @@ class RustClient extends Recorder {
   get queuedBytes() { return this.guard.queuedBytes; }
   get lastDiagnosis() { return this.guard.lastDiagnosis; }
   set binaryType(value) { this.guard.binaryType = value; }
-  free() { this.guard.free(); }
 }
 
 function rustDetail(type, detail) {

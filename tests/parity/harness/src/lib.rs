@@ -1,8 +1,8 @@
 //! The Rust [`Client`] exposed to JavaScript with the small surface of `WsGuard` that the parity
 //! scenarios use (tests/e2e/parity.test.mjs, through tests/parity/page/adapters.mjs): create it
 //! with a URL or a URL function and options, `send`, `close`, `reconnect`, read `state`, `url`,
-//! `queuedBytes`, `retries` and `lastDiagnosis`, and hear every event through one listener
-//! function `(type, detail)`.
+//! `queuedBytes` and `lastDiagnosis`, set `binaryType`, and hear every event through one
+//! listener function `(type, detail)`.
 //!
 //! It uses only wsguard's public Rust API, as a Rust application does, and decides nothing: each
 //! call goes to the client as it is, each event comes back as the client reported it, each error
@@ -121,12 +121,6 @@ impl RustGuard {
         self.client.queued_bytes() as f64
     }
 
-    /// `Client::retries`.
-    #[wasm_bindgen(getter)]
-    pub fn retries(&self) -> u32 {
-        self.client.retries()
-    }
-
     /// `Client::last_diagnosis`, as the JS `Diagnosis` object, or `null`.
     #[wasm_bindgen(getter, js_name = lastDiagnosis)]
     pub fn last_diagnosis(&self) -> JsValue {
@@ -142,12 +136,6 @@ impl RustGuard {
             .ok_or_else(|| named_error("harness", "binaryType is \"blob\" or \"arraybuffer\""))?;
         self.client.set_binary_type(binary_type);
         Ok(())
-    }
-
-    /// `Client::binary_type`, by its name.
-    #[wasm_bindgen(getter, js_name = binaryType)]
-    pub fn binary_type(&self) -> String {
-        self.client.binary_type().as_str().into()
     }
 }
 
