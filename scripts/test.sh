@@ -64,7 +64,7 @@ suite clippy-host cargo clippy --workspace --all-targets --features wsguard/serd
 # Two runs for wasm32: the library's browser tests and the example app link the standard library
 # (wasm-bindgen-test), while the package's cdylib is no_std with its own panic handler, so they
 # cannot share a build.
-suite clippy-wasm cargo clippy -p wsguard -p wsguard-example-app --all-targets --features wsguard/serde --target wasm32-unknown-unknown -- -D warnings
+suite clippy-wasm cargo clippy -p wsguard -p wsguard-example-app -p wsguard-parity-harness --all-targets --features wsguard/serde --target wasm32-unknown-unknown -- -D warnings
 suite clippy-pkg cargo clippy -p wsguard-wasm --all-targets --target wasm32-unknown-unknown -- -D warnings
 suite host cargo test --workspace --features wsguard/serde
 # The Rust API's docs as docs.rs builds them (wasm32, with serde), warnings refused; then every
@@ -79,7 +79,12 @@ suite build bash scripts/build.sh
 # The package's gzip size (what a page fetches for the main entry). Until it meets the 25,600 B
 # target, the ceiling below is the size it has reached: it may only go down.
 suite size node scripts/size.mjs --ceiling=40000
-# tests/e2e/ includes engines.test.mjs: the diagnosis scenarios and a conformance subset in
+# The parity matrix's harness (tests/parity/harness): the Rust `Client` exposed to JavaScript,
+# built as the example app is; cargo's cache makes an unchanged rebuild take about 2 s.
+suite parity-build wasm-pack --log-level warn build tests/parity/harness --dev --target web
+# tests/e2e/ includes parity.test.mjs: one scenario list run against WsGuard and the Rust
+# `Client` (the harness above) in Chromium, one "parity:" line per scenario;
+# and engines.test.mjs: the diagnosis scenarios and a conformance subset in
 # Chromium, Firefox ESR (puppeteer-core, WebDriver BiDi) and WebKitGTK (WebKitWebDriver, xvfb-run);
 # and proxies.test.mjs / proxy-behaviour.test.mjs: Debian's nginx and HAProxy, each started per
 # scenario as a child process with a generated config (tests/servers/proxies.mjs).
@@ -91,7 +96,7 @@ suite app node --test --test-concurrency=1 tests/example/
 
 step "summary"
 # The scenario lines the end-to-end suites print (node's reporter prefixes them with "# ").
-grep -hE '^# (diagnosis|observed|leak|hostile-inputs|csp|pack|reentry|engine|engines|engine-version|ssr|react|worker|lifecycle|proxy|proxies|proxy-version|proxy-observed|proxy-idle): |^# soak: (clients|in_flight)' "$logs/e2e.log" 2>/dev/null | sed 's/^# //'
+grep -hE '^# (diagnosis|observed|leak|hostile-inputs|csp|pack|reentry|engine|engines|engine-version|ssr|react|worker|lifecycle|proxy|proxies|proxy-version|proxy-observed|proxy-idle|parity|parity-failure): |^# soak: (clients|in_flight)' "$logs/e2e.log" 2>/dev/null | sed 's/^# //'
 grep -h '^size: gz_bytes' "$logs/size.log" 2>/dev/null
 grep -h '^lines: ' "$logs/lines.log" 2>/dev/null
 grep -h '^# example: ' "$logs/app.log" 2>/dev/null | sed 's/^# //'
