@@ -99,7 +99,7 @@ export function closeFields(event) {
  * What the session tells: an event for the user, or a probe to start or abandon. `thrown` and the
  * `unsent` items are ids of values the driver keeps.
  * @typedef {{ type: "open" }
- *   | { type: "error", thrown: number }
+ *   | { type: "error", thrown: number, warn: boolean }
  *   | { type: "close", code: number, reason: string, wasClean: boolean, unsent: number[] | undefined }
  *   | { type: "statechange", from: string, to: string }
  *   | { type: "reconnecting", attempt: number, delayMs: number }
@@ -163,8 +163,8 @@ export class Recorder {
   opened() {
     this.event = { type: "open" };
   }
-  error(thrown) {
-    this.event = { type: "error", thrown };
+  error(thrown, warn) {
+    this.event = { type: "error", thrown, warn };
   }
   closed(code, reason, wasClean, last) {
     this.event = { type: "close", code, reason, wasClean, unsent: last ? [] : undefined };
@@ -248,7 +248,7 @@ export class Values {
    * `thrown` becomes `error`, `unsent` the payloads).
    */
   complete(event) {
-    if (event.type === "error") return { type: "error", error: event.thrown === 0 ? undefined : this.take(event.thrown) };
+    if (event.type === "error") return { type: "error", error: event.thrown === 0 ? undefined : this.take(event.thrown), warn: event.warn };
     if (event.type === "close" && event.unsent !== undefined) event.unsent = event.unsent.map((id) => this.take(id));
     return event;
   }

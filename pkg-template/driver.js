@@ -313,10 +313,9 @@ export class Driver {
     try {
       mixedContent = typeof DOMException === "function" && error instanceof DOMException && error.name === "SecurityError";
     } catch {}
-    if (session.log && !mixedContent) warn("wsguard: this attempt could not open a socket:", error);
     const message = messageOf(error);
     const time = now();
-    // Page code (a console.warn, a getter) may have moved the client on meanwhile.
+    // Page code (a getter) may have moved the client on meanwhile.
     if (!this.#current(session, socketId)) return;
     session.failed(time, socketId, this.#values.keep(error), message, mixedContent);
   }
@@ -382,11 +381,9 @@ export class Driver {
         else if (event.type === "abandon") this.#abandonProbe(event.url);
         else {
           // The URL function did not answer in time: the session's words, as an Error.
-          if (event.type === "urltimeout") {
-            const error = new Error(event.message);
-            if (event.warn) warn("wsguard: this attempt could not open a socket:", error);
-            event = { type: "error", error };
-          } else event = this.#values.complete(event);
+          if (event.type === "urltimeout") event = { type: "error", error: new Error(event.message), warn: event.warn };
+          else event = this.#values.complete(event);
+          if (event.type === "error" && event.warn) warn("wsguard: this attempt could not open a socket:", event.error);
           if (event.type === "diagnosis" && event.warning !== "") warn(event.warning);
           this.#host.event(event);
         }

@@ -88,7 +88,7 @@ fn retry(s: &mut Session<Msg>) -> (Millis, SocketId) {
 fn label(event: &SessionEvent<Msg>) -> String {
     match event {
         SessionEvent::Open => "open".into(),
-        SessionEvent::Error(thrown) => format!("error {thrown:?}"),
+        SessionEvent::Error { thrown, .. } => format!("error {thrown:?}"),
         SessionEvent::Close { code, .. } => format!("close {code}"),
         SessionEvent::StateChange { from, to } => {
             format!("statechange {}->{}", from.as_str(), to.as_str())
@@ -266,6 +266,48 @@ fn close_from_a_close_listener_makes_the_diagnosis_final_and_drops_reconnecting(
 }
 
 // (4) Attempts that fail before a socket exists.
+
+/// Whether the error events of `evs` say to write them to the console, in order.
+fn error_warnings(evs: &[SessionEvent<Msg>]) -> Vec<bool> {
+    evs.iter()
+        .filter_map(|event| match event {
+            SessionEvent::Error { warn, .. } => Some(*warn),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn the_session_says_which_errors_to_write_to_the_console() {
+    // An attempt that could not open a socket: written, with `log` on.
+    let mut s = session(Options::default(), false, WS_URL);
+    let socket = start_attempt(&mut s, 0);
+    s.open_failed(5, socket, Some(1), "refused".into(), false);
+    actions(&mut s);
+    assert_eq!(error_warnings(&events(&mut s)), [true]);
+    // Not with `log` off.
+    let quiet = Options {
+        log: false,
+        ..Options::default()
+    };
+    let mut s = session(quiet, false, WS_URL);
+    let socket = start_attempt(&mut s, 0);
+    s.open_failed(5, socket, Some(1), "refused".into(), false);
+    actions(&mut s);
+    assert_eq!(error_warnings(&events(&mut s)), [false]);
+    // Not the browser's mixed-content refusal: its diagnosis explains it.
+    let mut s = session(Options::default(), true, WS_URL);
+    let socket = start_attempt(&mut s, 0);
+    s.open_failed(5, socket, Some(1), "SecurityError".into(), true);
+    actions(&mut s);
+    assert_eq!(error_warnings(&events(&mut s)), [false]);
+    // Nor a socket's own error event: the browser has written it already.
+    let mut s = session(Options::default(), false, WS_URL);
+    let socket = start_open(&mut s, 0);
+    s.socket_error(10, socket);
+    actions(&mut s);
+    assert_eq!(error_warnings(&events(&mut s)), [false]);
+}
 
 #[test]
 fn open_failed_reports_the_thrown_value_first_and_quotes_its_message() {

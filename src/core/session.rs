@@ -73,8 +73,9 @@ enum Pending<M> {
     Machine(Event),
     /// A socket ended: its close event, then its diagnosis.
     Close(ClosedAttempt),
-    /// An `error` event, with what was thrown if no socket could be created.
-    Error(Option<M>),
+    /// An `error` event, with what was thrown if no socket could be created, and whether to
+    /// write it to the console.
+    Error(Option<M>, bool),
     /// The final close's leftovers, for the close event that follows.
     Unsent(Vec<M>),
     /// A socket's diagnosis, after its close event.
@@ -275,7 +276,7 @@ impl<M> Session<M> {
     /// ```
     pub fn socket_error(&mut self, now: Millis, socket: SocketId) {
         if self.machine.socket() == Some(socket) {
-            self.events.push_back(Pending::Error(None));
+            self.events.push_back(Pending::Error(None, false));
             self.machine.handle_socket_error(now, socket);
         }
     }
@@ -324,7 +325,8 @@ impl<M> Session<M> {
         }
         self.mixed_content = mixed_content;
         self.open_error = Some(message);
-        self.events.push_back(Pending::Error(thrown));
+        let warn = self.machine.options().log && !mixed_content;
+        self.events.push_back(Pending::Error(thrown, warn));
         if mixed_content && self.fixed_url {
             self.machine.handle_blocked_for_good(socket);
         }
@@ -340,7 +342,7 @@ impl<M> Session<M> {
     /// session.send_failed();
     /// ```
     pub fn send_failed(&mut self) {
-        self.events.push_back(Pending::Error(None));
+        self.events.push_back(Pending::Error(None, false));
     }
 
     /// The last message on `socket` arrived at `at` (reported lazily: before a timer or a

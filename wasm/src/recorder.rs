@@ -41,9 +41,10 @@ extern "C" {
     #[wasm_bindgen(method)]
     pub fn opened(this: &Recorder);
 
-    /// `{ type: "error", thrown }`: `thrown` the id of what a failed attempt threw, 0 for none.
+    /// `{ type: "error", thrown, warn }`: `thrown` the id of what a failed attempt threw, 0 for
+    /// none; `warn`: write it to the console.
     #[wasm_bindgen(method)]
-    pub fn error(this: &Recorder, thrown: u32);
+    pub fn error(this: &Recorder, thrown: u32, warn: bool);
 
     /// `{ type: "close", code, reason, wasClean, unsent }`: `unsent` an empty list on the final
     /// close (each [`Recorder::unsent`] call adds one id), else undefined.

@@ -302,7 +302,7 @@ impl Session {
         };
         match event {
             SessionEvent::Open => recorder.opened(),
-            SessionEvent::Error(thrown) => recorder.error(thrown.unwrap_or(0)),
+            SessionEvent::Error { thrown, warn } => recorder.error(thrown.unwrap_or(0), warn),
             SessionEvent::Close {
                 code,
                 reason,

@@ -55,16 +55,16 @@ impl Driver {
                 }
                 Some(SessionEvent::UrlFunctionTimeout { message, warn }) => {
                     let error: JsValue = js_sys::Error::new(&message).into();
-                    if warn {
-                        js::warn(
-                            &"wsguard: this attempt could not open a socket:".into(),
-                            Some(&error),
-                        );
-                    }
+                    failure_warning(warn, &error);
                     ClientEvent::Error(Some(error))
                 }
                 Some(SessionEvent::Open) => ClientEvent::Open,
-                Some(SessionEvent::Error(thrown)) => ClientEvent::Error(thrown),
+                Some(SessionEvent::Error { thrown, warn }) => {
+                    if let Some(error) = &thrown {
+                        failure_warning(warn, error);
+                    }
+                    ClientEvent::Error(thrown)
+                }
                 Some(SessionEvent::Close {
                     code,
                     reason,
@@ -128,5 +128,15 @@ impl Driver {
             previous
         };
         drop(previous);
+    }
+}
+
+/// Writes what an attempt that could not open a socket threw, when the session says to.
+fn failure_warning(warn: bool, error: &JsValue) {
+    if warn {
+        js::warn(
+            &"wsguard: this attempt could not open a socket:".into(),
+            Some(error),
+        );
     }
 }

@@ -120,28 +120,15 @@ impl Driver {
         }
     }
 
-    /// An attempt that failed before a socket existed: logged, and reported to the session
+    /// An attempt that failed before a socket existed: reported to the session
     /// with what was thrown.
     fn attempt_failed(&self, socket: SocketId, error: JsValue) {
         let mixed_content = is_security_error(&error);
         let message = js::message_of(&error);
         let now = js::now();
-        let (wanted, log) = {
-            let state = self.state.borrow();
-            let session = &state.session;
-            (
-                session.machine().socket() == Some(socket),
-                session.machine().options().log,
-            )
-        };
+        let wanted = self.state.borrow().session.machine().socket() == Some(socket);
         if !wanted {
             return;
-        }
-        if log && !mixed_content {
-            js::warn(
-                &"wsguard: this attempt could not open a socket:".into(),
-                Some(&error),
-            );
         }
         self.state.borrow_mut().session.open_failed(
             now,

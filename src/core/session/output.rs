@@ -24,7 +24,13 @@ pub enum SessionEvent<M> {
     /// A socket opened (the queue has already been flushed into it).
     Open,
     /// The socket reported an error, or (with what was thrown) no socket could be created.
-    Error(Option<M>),
+    Error {
+        /// What was thrown when no socket could be created.
+        thrown: Option<M>,
+        /// Whether to write it to the console (`log` on, an attempt that could not open a
+        /// socket, not the browser's mixed-content refusal, which the diagnosis explains).
+        warn: bool,
+    },
     /// A socket ended, or the client closed.
     Close {
         /// The close code: the browser's, or the one wsguard sent.

@@ -57,7 +57,7 @@ impl<M> Session<M> {
     pub fn poll_event(&mut self, online: bool) -> Option<SessionEvent<M>> {
         loop {
             let event = match self.events.pop_front()? {
-                Pending::Error(thrown) => SessionEvent::Error(thrown),
+                Pending::Error(thrown, warn) => SessionEvent::Error { thrown, warn },
                 Pending::UrlTimeout { message, warn } => {
                     SessionEvent::UrlFunctionTimeout { message, warn }
                 }
